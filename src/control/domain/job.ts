@@ -1,0 +1,110 @@
+import * as v from "valibot";
+import { CandidateSchema, SpecSchema } from "./spec.ts";
+
+/** Every state a job can be in (DESIGN.md, "Job states"). */
+export const JobStatusSchema = v.picklist([
+  "queued",
+  "launching",
+  "launched",
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+  "rejected",
+  "interrupted",
+  "orphaned",
+]);
+export type JobStatus = v.InferOutput<typeof JobStatusSchema>;
+
+/** States a job never leaves. */
+export const terminalStatuses: readonly JobStatus[] = ["completed", "failed", "cancelled", "rejected"];
+
+/**
+ * Allowed transitions. GitHub may tell us a job is running or done at any point (another runner
+ * with the same labels may have taken it), so those edges exist from every live state.
+ */
+const allowed: Record<JobStatus, readonly JobStatus[]> = {
+  queued: ["launching", "running", "completed", "failed", "cancelled"],
+  launching: ["launched", "queued", "running", "completed", "failed", "cancelled"],
+  launched: ["running", "queued", "interrupted", "orphaned", "completed", "failed", "cancelled"],
+  running: ["interrupted", "orphaned", "completed", "failed", "cancelled"],
+  interrupted: ["queued", "running", "completed", "failed", "cancelled"],
+  orphaned: ["queued", "running", "completed", "failed", "cancelled"],
+  completed: [],
+  failed: [],
+  cancelled: [],
+  rejected: [],
+};
+
+/** True when a job may move from `from` to `to`. */
+export function canTransition(from: JobStatus, to: JobStatus): boolean {
+  return allowed[from].includes(to);
+}
+
+/** True when the job will never change state again. */
+export function isTerminal(status: JobStatus): boolean {
+  return terminalStatuses.includes(status);
+}
+
+/** The jobs-table record, as stored and as read back (parsed, never cast). */
+export const JobSchema = v.object({
+  jobId: v.string(),
+  repo: v.string(),
+  runId: v.string(),
+  runAttempt: v.optional(v.number()),
+  workflowName: v.optional(v.nullable(v.string())),
+  jobName: v.optional(v.nullable(v.string())),
+  installationId: v.optional(v.nullable(v.number())),
+  labels: v.array(v.string()),
+  spec: v.nullable(SpecSchema),
+  /** Resolved candidate instance types, cheapest-fitting first; empty for rejected jobs. */
+  candidates: v.array(CandidateSchema),
+  status: JobStatusSchema,
+  reason: v.nullable(v.string()),
+  retryCount: v.number(),
+  forceOnDemand: v.boolean(),
+  instanceId: v.nullable(v.string()),
+  deliveryIds: v.array(v.string()),
+  traceparent: v.nullable(v.string()),
+  conclusion: v.optional(v.nullable(v.string())),
+  runnerName: v.optional(v.nullable(v.string())),
+  /** ISO timestamps. */
+  createdAt: v.string(),
+  updatedAt: v.string(),
+  lastEnqueuedAt: v.optional(v.nullable(v.string())),
+  startedAt: v.optional(v.nullable(v.string())),
+  completedAt: v.optional(v.nullable(v.string())),
+  version: v.number(),
+});
+export type Job = v.InferOutput<typeof JobSchema>;
+
+/** Fields a transition may change alongside the status. */
+export type JobPatch = Partial<
+  Pick<
+    Job,
+    | "reason"
+    | "retryCount"
+    | "forceOnDemand"
+    | "instanceId"
+    | "conclusion"
+    | "runnerName"
+    | "lastEnqueuedAt"
+    | "startedAt"
+    | "completedAt"
+    | "traceparent"
+  >
+>;
+
+/** Maps a GitHub `workflow_job.conclusion` to our terminal state. */
+export function statusForConclusion(conclusion: string | null | undefined): JobStatus {
+  switch (conclusion) {
+    case "success":
+    case "neutral":
+    case "skipped":
+      return "completed";
+    case "cancelled":
+      return "cancelled";
+    default:
+      return "failed";
+  }
+}

@@ -1,0 +1,2 @@
+export type { Clock } from "./clock.ts";
+export type { Logger, LogFields } from "./logger.ts";
