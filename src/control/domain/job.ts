@@ -17,7 +17,12 @@ export const JobStatusSchema = v.picklist([
 export type JobStatus = v.InferOutput<typeof JobStatusSchema>;
 
 /** States a job never leaves. */
-export const terminalStatuses: readonly JobStatus[] = ["completed", "failed", "cancelled", "rejected"];
+export const terminalStatuses: readonly JobStatus[] = [
+  "completed",
+  "failed",
+  "cancelled",
+  "rejected",
+];
 
 /**
  * Allowed transitions. GitHub may tell us a job is running or done at any point (another runner

@@ -8,7 +8,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** A clock that only moves when told to; for tests and simulations. */
-export function fixedClock(start: number): Clock & { advance(ms: number): void; set(ms: number): void } {
+export function fixedClock(
+  start: number,
+): Clock & { advance(ms: number): void; set(ms: number): void } {
   let t = start;
   return {
     now: () => t,

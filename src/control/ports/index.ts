@@ -1,2 +1,2 @@
 export type { Clock } from "./clock.ts";
-export type { Logger, LogFields } from "./logger.ts";
+export type { LogFields, Logger } from "./logger.ts";

@@ -21,19 +21,29 @@ const secretKey = /secret|token|password|private.?key|jit.?config|authorization|
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== "object") return value;
   if (value instanceof Error) {
-    return { name: value.name, message: value.message, ...("code" in value ? { code: value.code } : {}) };
+    return {
+      name: value.name,
+      message: value.message,
+      ...("code" in value ? { code: value.code } : {}),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = secretKey.test(k) && v !== null && v !== undefined ? "[redacted]" : redact(v, depth + 1);
+    out[k] =
+      secretKey.test(k) && v !== null && v !== undefined ? "[redacted]" : redact(v, depth + 1);
   }
   return out;
 }
 
 /** A JSON-lines logger writing through `write` (console in production, an array in tests). */
 export function createJsonLogger(
-  options: { level?: LogLevel; write?: (line: string) => void; base?: LogFields; clock?: () => number } = {},
+  options: {
+    level?: LogLevel;
+    write?: (line: string) => void;
+    base?: LogFields;
+    clock?: () => number;
+  } = {},
 ): Logger {
   const min = order[options.level ?? "info"];
   const write = options.write ?? ((line: string) => console.error(line));
@@ -41,7 +51,13 @@ export function createJsonLogger(
   const make = (base: LogFields): Logger => {
     const emit = (level: LogLevel, message: string, fields?: LogFields) => {
       if (order[level] < min) return;
-      const record = { time: new Date(now()).toISOString(), level, msg: message, ...base, ...fields };
+      const record = {
+        time: new Date(now()).toISOString(),
+        level,
+        msg: message,
+        ...base,
+        ...fields,
+      };
       write(JSON.stringify(redact(record)));
     };
     return {
