@@ -84,8 +84,3 @@ export const AgentEventSchema = v.variant("type", [
 ]);
 export type AgentEvent = v.InferOutput<typeof AgentEventSchema>;
 export type AgentEventType = AgentEvent["type"];
-
-/** SSM parameter path of a runner's JIT config; `part` is 1 or 2 when split over 4 KB. */
-export function runnerConfigParameterName(instanceId: string, prefix = "/runs-fleet"): string {
-  return `${prefix}/runners/${instanceId}/config`;
-}
