@@ -1,0 +1,146 @@
+import type { CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  ScanCommand,
+} from "@aws-sdk/lib-dynamodb";
+import * as v from "valibot";
+import { type CircuitState, CircuitStateSchema } from "../../domain/circuit.ts";
+import { ConflictError, FleetError } from "../../domain/errors.ts";
+import type { CircuitStore } from "../../ports/circuit-store.ts";
+
+/** Name of the TTL attribute (epoch seconds); enabling TTL on it is an AWS-only set-up step. */
+export const circuitsTtlAttribute = "expiresAt";
+
+/** The circuits table: key `instanceType`, on-demand billing. */
+export function circuitsTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    KeySchema: [{ AttributeName: "instanceType", KeyType: "HASH" }],
+    AttributeDefinitions: [{ AttributeName: "instanceType", AttributeType: "S" }],
+    BillingMode: "PAY_PER_REQUEST",
+  };
+}
+
+/** BatchGetItem takes at most 100 keys. */
+const batchGetMax = 100;
+/** Rounds of UnprocessedKeys before giving up. */
+const unprocessedRounds = 5;
+
+function parseItem(item: Record<string, unknown>): CircuitState {
+  const parsed = v.safeParse(CircuitStateSchema, item);
+  if (!parsed.success) {
+    throw new FleetError(
+      "corrupt_record",
+      `circuit ${String(item.instanceType)} in the circuits table does not parse: ${v.summarize(parsed.issues)}`,
+    );
+  }
+  return parsed.output;
+}
+
+/** Our error for a failed DynamoDB call: throttling, 5xx and network faults are retryable. */
+function storeError(err: unknown, what: string): FleetError {
+  if (err instanceof FleetError) return err;
+  const name = err instanceof Error ? err.name : "";
+  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  const message = err instanceof Error ? err.message : String(err);
+  const throttled = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(name);
+  if (throttled) {
+    return new FleetError("throttled", `${what}: ${message}`, { retryable: true, cause: err });
+  }
+  const retryable = status === undefined || status >= 500;
+  return new FleetError("store_unavailable", `${what}: ${name} ${message}`, {
+    retryable,
+    cause: err,
+  });
+}
+
+/** A CircuitStore on a DynamoDB table (or dynalite); the client is passed in. */
+export function createDynamoCircuitStore(options: {
+  client: DynamoDBClient;
+  tableName: string;
+}): CircuitStore {
+  const doc = DynamoDBDocumentClient.from(options.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const table = options.tableName;
+
+  async function getChunk(types: readonly string[], out: Map<string, CircuitState>) {
+    let keys: Record<string, unknown>[] = types.map((instanceType) => ({ instanceType }));
+    for (let round = 0; keys.length > 0; round++) {
+      if (round >= unprocessedRounds) {
+        throw new FleetError("throttled", "circuits: keys left unprocessed", { retryable: true });
+      }
+      const res = await doc.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of res.Responses?.[table] ?? []) {
+        const state = parseItem(item);
+        out.set(state.instanceType, state);
+      }
+      keys = res.UnprocessedKeys?.[table]?.Keys ?? [];
+    }
+  }
+
+  return {
+    async getMany(instanceTypes) {
+      const out = new Map<string, CircuitState>();
+      const unique = [...new Set(instanceTypes)];
+      try {
+        for (let i = 0; i < unique.length; i += batchGetMax) {
+          await getChunk(unique.slice(i, i + batchGetMax), out);
+        }
+      } catch (err) {
+        throw storeError(err, "reading circuits");
+      }
+      return out;
+    },
+
+    async list() {
+      const out: CircuitState[] = [];
+      let start: Record<string, unknown> | undefined;
+      try {
+        do {
+          const res = await doc.send(
+            new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }),
+          );
+          for (const item of res.Items ?? []) out.push(parseItem(item));
+          start = res.LastEvaluatedKey;
+        } while (start);
+      } catch (err) {
+        throw storeError(err, "listing circuits");
+      }
+      return out.sort((a, b) => a.instanceType.localeCompare(b.instanceType));
+    },
+
+    async save(state, expectedVersion, expiresAt) {
+      const next: CircuitState = { ...state, version: expectedVersion + 1 };
+      const condition =
+        expectedVersion === 0
+          ? { ConditionExpression: "attribute_not_exists(instanceType)" }
+          : {
+              ConditionExpression: "version = :expected",
+              ExpressionAttributeValues: { ":expected": expectedVersion },
+            };
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...next, [circuitsTtlAttribute]: Math.ceil(expiresAt / 1000) },
+            ...condition,
+          }),
+        );
+      } catch (err) {
+        if (err instanceof Error && err.name === "ConditionalCheckFailedException") {
+          throw new ConflictError(
+            `circuit ${state.instanceType} changed since version ${expectedVersion}`,
+            { cause: err },
+          );
+        }
+        throw storeError(err, `saving circuit ${state.instanceType}`);
+      }
+      return next;
+    },
+  };
+}

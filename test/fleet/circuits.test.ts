@@ -1,0 +1,196 @@
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  circuitsTableDefinition,
+  createDynamoCircuitStore,
+} from "../../src/control/adapters/aws/dynamo-circuit-store.ts";
+import { type CircuitConfig, closedCircuit } from "../../src/control/domain/circuit.ts";
+import { ConflictError, FleetError } from "../../src/control/domain/errors.ts";
+import { fixedClock } from "../../src/control/ports/clock.ts";
+import { createCircuitService } from "../../src/control/services/circuits.ts";
+import { type Dynamo, startDynamo } from "../support/dynalite.ts";
+import { testCredentials } from "../support/moto.ts";
+
+const min = 60_000;
+const t0 = Date.UTC(2025, 0, 1);
+const config: CircuitConfig = {
+  threshold: 3,
+  windowMs: 15 * min,
+  cooldownMs: 30 * min,
+  probeTimeoutMs: 10 * min,
+};
+
+let db: Dynamo;
+let tableCount = 0;
+let table: string;
+const clients: DynamoDBClient[] = [];
+
+function client(): DynamoDBClient {
+  const c = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: "us-east-1",
+    credentials: testCredentials,
+  });
+  clients.push(c);
+  return c;
+}
+
+beforeAll(async () => {
+  db = await startDynamo();
+});
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await db.stop();
+});
+beforeEach(async () => {
+  table = `circuits-${++tableCount}`;
+  await client().send(new CreateTableCommand(circuitsTableDefinition(table)));
+});
+
+describe("DynamoDB circuit store", () => {
+  it("writes conditionally on version and reads back what it wrote", async () => {
+    const store = createDynamoCircuitStore({ client: client(), tableName: table });
+    const first = await store.save(
+      { ...closedCircuit("m7g.large"), interruptions: [t0] },
+      0,
+      t0 + 60 * min,
+    );
+    expect(first.version).toBe(1);
+    await expect(store.save(closedCircuit("m7g.large"), 0, t0)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(store.save(first, 7, t0)).rejects.toBeInstanceOf(ConflictError);
+    const second = await store.save({ ...first, interruptions: [t0, t0 + 1] }, 1, t0);
+    expect(second.version).toBe(2);
+
+    const got = await store.getMany(["m7g.large", "c7g.large"]);
+    expect([...got.keys()]).toEqual(["m7g.large"]);
+    expect(got.get("m7g.large")).toEqual(second);
+    expect(await store.list()).toEqual([second]);
+  });
+
+  it("writes the TTL attribute in epoch seconds", async () => {
+    const c = client();
+    const store = createDynamoCircuitStore({ client: c, tableName: table });
+    await store.save(closedCircuit("r7g.large"), 0, t0 + 1500);
+    const raw = await c.send(
+      new GetItemCommand({ TableName: table, Key: { instanceType: { S: "r7g.large" } } }),
+    );
+    expect(raw.Item?.expiresAt?.N).toBe(String(Math.ceil((t0 + 1500) / 1000)));
+  });
+
+  it("refuses a record that does not parse instead of trusting it", async () => {
+    const c = client();
+    await c.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { instanceType: { S: "x.large" }, state: { S: "ajar" } },
+      }),
+    );
+    const store = createDynamoCircuitStore({ client: c, tableName: table });
+    await expect(store.getMany(["x.large"])).rejects.toMatchObject({ code: "corrupt_record" });
+  });
+
+  it("reports a missing table as a FleetError that a retry will not fix", async () => {
+    const store = createDynamoCircuitStore({ client: client(), tableName: "missing-table" });
+    const err = await store.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FleetError);
+    expect((err as FleetError).retryable).toBe(false);
+  });
+});
+
+describe("circuit service", () => {
+  function service(clock = fixedClock(t0), cacheTtlMs = 5_000) {
+    const store = createDynamoCircuitStore({ client: client(), tableName: table });
+    return { clock, svc: createCircuitService({ store, clock, config, cacheTtlMs }) };
+  }
+
+  it("opens after three interruptions, goes half-open after the cooldown, probe closes", async () => {
+    const { clock, svc } = service();
+    await svc.recordInterruption("c7g.large", "i-1");
+    await svc.recordInterruption("c7g.large", "i-1"); // same instance reported twice
+    clock.advance(min);
+    await svc.recordInterruption("c7g.large", "i-2");
+    expect((await svc.check(["c7g.large"])).get("c7g.large")?.state).toBe("closed");
+    const opened = await svc.recordInterruption("c7g.large", "i-3");
+    expect(opened).toMatchObject({ state: "open", resetAt: t0 + 31 * min });
+
+    clock.set(t0 + 31 * min);
+    expect((await svc.check(["c7g.large"])).get("c7g.large")?.state).toBe("half-open");
+    expect(await svc.startProbe("c7g.large")).toBe(true);
+    expect(await svc.startProbe("c7g.large")).toBe(false);
+    expect(await svc.probeSucceeded("c7g.large")).toMatchObject({
+      state: "closed",
+      interruptions: [],
+    });
+  });
+
+  it("a probe interrupted re-opens; reset closes by hand; list shows every circuit", async () => {
+    const { clock, svc } = service();
+    for (const id of ["a", "b", "c"]) await svc.recordInterruption("m8g.large", id);
+    await svc.recordInterruption("c8g.large", "d");
+    clock.set(t0 + 30 * min);
+    expect(await svc.startProbe("m8g.large")).toBe(true);
+    const reopened = await svc.recordInterruption("m8g.large", "probe");
+    expect(reopened).toMatchObject({ state: "open", resetAt: t0 + 60 * min });
+    expect((await svc.list()).map((c) => [c.instanceType, c.state])).toEqual([
+      ["c8g.large", "closed"],
+      ["m8g.large", "open"],
+    ]);
+    expect(await svc.reset("m8g.large")).toMatchObject({ state: "closed", interruptions: [] });
+    expect(await svc.startProbe("m8g.large")).toBe(false);
+  });
+
+  it("serves reads from its cache until the TTL passes", async () => {
+    const clock = fixedClock(t0);
+    const reader = service(clock, 10_000).svc;
+    const writer = service(clock, 10_000).svc;
+    expect((await reader.check(["c7i.large"])).get("c7i.large")?.state).toBe("closed");
+    for (const id of ["a", "b", "c"]) await writer.recordInterruption("c7i.large", id);
+    clock.advance(9_999);
+    expect((await reader.check(["c7i.large"])).get("c7i.large")?.state).toBe("closed");
+    clock.advance(1);
+    expect((await reader.check(["c7i.large"])).get("c7i.large")?.state).toBe("open");
+  });
+
+  it("two replicas recording at once lose no interruption", async () => {
+    const clock = fixedClock(t0);
+    const bigThreshold = { ...config, threshold: 1000 };
+    const replicas = [0, 1].map(() =>
+      createCircuitService({
+        store: createDynamoCircuitStore({ client: client(), tableName: table }),
+        clock,
+        config: bigThreshold,
+      }),
+    );
+    const calls = Array.from({ length: 12 }, (_, i) =>
+      replicas[i % 2]!.recordInterruption("c7a.large", `i-${i}`),
+    );
+    await Promise.all(calls);
+    const [state] = await replicas[0]!.list();
+    expect(state?.interruptions).toHaveLength(12);
+    expect(new Set(state?.interruptedInstances)).toEqual(
+      new Set(Array.from({ length: 12 }, (_, i) => `i-${i}`)),
+    );
+    expect(state?.version).toBe(12);
+  });
+
+  it("two replicas racing for the probe: exactly one wins", async () => {
+    const clock = fixedClock(t0);
+    const [a, b] = [0, 1].map(() => service(clock).svc);
+    for (const id of ["x", "y", "z"]) await a!.recordInterruption("m7i.large", id);
+    clock.set(t0 + 30 * min);
+    const won = await Promise.all([
+      a!.startProbe("m7i.large"),
+      b!.startProbe("m7i.large"),
+      a!.startProbe("m7i.large"),
+      b!.startProbe("m7i.large"),
+    ]);
+    expect(won.filter(Boolean)).toHaveLength(1);
+  });
+});
