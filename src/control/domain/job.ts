@@ -51,34 +51,37 @@ export function isTerminal(status: JobStatus): boolean {
   return terminalStatuses.includes(status);
 }
 
-/** The jobs-table record, as stored and as read back (parsed, never cast). */
+/**
+ * The jobs-table record, as stored and as read back (parsed, never cast). Null fields are not
+ * stored (DynamoDB index keys cannot be NULL) and read back as null.
+ */
 export const JobSchema = v.object({
   jobId: v.string(),
   repo: v.string(),
   runId: v.string(),
-  runAttempt: v.optional(v.number()),
-  workflowName: v.optional(v.nullable(v.string())),
-  jobName: v.optional(v.nullable(v.string())),
-  installationId: v.optional(v.nullable(v.number())),
+  runAttempt: v.optional(v.nullable(v.number()), null),
+  workflowName: v.optional(v.nullable(v.string()), null),
+  jobName: v.optional(v.nullable(v.string()), null),
+  installationId: v.optional(v.nullable(v.number()), null),
   labels: v.array(v.string()),
-  spec: v.nullable(SpecSchema),
+  spec: v.optional(v.nullable(SpecSchema), null),
   /** Resolved candidate instance types, cheapest-fitting first; empty for rejected jobs. */
   candidates: v.array(CandidateSchema),
   status: JobStatusSchema,
-  reason: v.nullable(v.string()),
+  reason: v.optional(v.nullable(v.string()), null),
   retryCount: v.number(),
   forceOnDemand: v.boolean(),
-  instanceId: v.nullable(v.string()),
+  instanceId: v.optional(v.nullable(v.string()), null),
   deliveryIds: v.array(v.string()),
-  traceparent: v.nullable(v.string()),
-  conclusion: v.optional(v.nullable(v.string())),
-  runnerName: v.optional(v.nullable(v.string())),
+  traceparent: v.optional(v.nullable(v.string()), null),
+  conclusion: v.optional(v.nullable(v.string()), null),
+  runnerName: v.optional(v.nullable(v.string()), null),
   /** ISO timestamps. */
   createdAt: v.string(),
   updatedAt: v.string(),
-  lastEnqueuedAt: v.optional(v.nullable(v.string())),
-  startedAt: v.optional(v.nullable(v.string())),
-  completedAt: v.optional(v.nullable(v.string())),
+  lastEnqueuedAt: v.optional(v.nullable(v.string()), null),
+  startedAt: v.optional(v.nullable(v.string()), null),
+  completedAt: v.optional(v.nullable(v.string()), null),
   version: v.number(),
 });
 export type Job = v.InferOutput<typeof JobSchema>;

@@ -1,0 +1,207 @@
+import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import * as v from "valibot";
+import { ConflictError, FleetError, ValidationError } from "../../domain/errors.ts";
+import { canTransition, type Job, JobSchema } from "../../domain/job.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { JobStore, JobTransition } from "../../ports/job-store.ts";
+import { fromAwsError, isConditionalCheckFailed } from "./aws-errors.ts";
+import { compactItem, decodeCursor, encodeCursor } from "./dynamo-items.ts";
+
+/** Parses an item read back from DynamoDB; a corrupt item is an error, never a cast. */
+export function jobFromItem(item: Record<string, unknown>): Job {
+  const parsed = v.safeParse(JobSchema, item);
+  if (!parsed.success) {
+    throw new FleetError(
+      "corrupt_item",
+      `job item ${String(item.jobId)} is invalid: ${v.summarize(parsed.issues)}`,
+    );
+  }
+  return parsed.output;
+}
+
+/** JobStore on a DynamoDB table keyed by `jobId`, with `by-status` and `by-instance` indexes. */
+export function createDynamoJobStore(options: {
+  client: DynamoDBClient;
+  tableName: string;
+  clock: Clock;
+  /** Seconds after a terminal state until DynamoDB's TTL removes the item (AWS only). */
+  retentionSeconds?: number;
+}): JobStore {
+  const { tableName, clock } = options;
+  const doc = DynamoDBDocumentClient.from(options.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+
+  const get = async (jobId: string): Promise<Job | null> => {
+    try {
+      const out = await doc.send(
+        new GetCommand({ TableName: tableName, Key: { jobId }, ConsistentRead: true }),
+      );
+      return out.Item ? jobFromItem(out.Item) : null;
+    } catch (err) {
+      throw fromAwsError(err, `reading job ${jobId}`);
+    }
+  };
+
+  return {
+    async create(job) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: compactItem(job),
+            ConditionExpression: "attribute_not_exists(jobId)",
+          }),
+        );
+        return { created: true, job };
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw fromAwsError(err, `creating job ${job.jobId}`);
+      }
+      const existing = await get(job.jobId);
+      if (!existing)
+        throw new FleetError("conflict", `job ${job.jobId} vanished after a duplicate create`, {
+          retryable: true,
+        });
+      return { created: false, job: existing };
+    },
+
+    get,
+
+    async transition(jobId, change: JobTransition) {
+      if (!canTransition(change.from, change.to)) {
+        throw new ConflictError(
+          `job ${jobId}: ${change.from} → ${change.to} is not an allowed transition`,
+        );
+      }
+      const now = new Date(clock.now()).toISOString();
+      const names: Record<string, string> = {
+        "#status": "status",
+        "#version": "version",
+        "#updatedAt": "updatedAt",
+      };
+      const values: Record<string, unknown> = {
+        ":to": change.to,
+        ":from": change.from,
+        ":expected": change.expectedVersion,
+        ":next": change.expectedVersion + 1,
+        ":now": now,
+      };
+      const sets = ["#status = :to", "#version = :next", "#updatedAt = :now"];
+      const removes: string[] = [];
+      for (const [key, value] of Object.entries(change.patch ?? {})) {
+        if (value === undefined) continue;
+        names[`#${key}`] = key;
+        if (value === null) {
+          removes.push(`#${key}`);
+        } else {
+          values[`:${key}`] = value;
+          sets.push(`#${key} = :${key}`);
+        }
+      }
+      if (
+        options.retentionSeconds !== undefined &&
+        ["completed", "failed", "cancelled", "rejected"].includes(change.to)
+      ) {
+        names["#expiresAt"] = "expiresAt";
+        values[":expiresAt"] = Math.floor(clock.now() / 1000) + options.retentionSeconds;
+        sets.push("#expiresAt = :expiresAt");
+      }
+      const update = `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`;
+      try {
+        const out = await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { jobId },
+            UpdateExpression: update,
+            ConditionExpression: "#version = :expected AND #status = :from",
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        if (!out.Attributes)
+          throw new FleetError("aws.empty", `update of job ${jobId} returned nothing`, {
+            retryable: true,
+          });
+        return jobFromItem(out.Attributes);
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) {
+          throw new ConflictError(
+            `job ${jobId} changed since it was read (expected ${change.from} at version ${change.expectedVersion})`,
+          );
+        }
+        throw fromAwsError(err, `updating job ${jobId}`);
+      }
+    },
+
+    async list(query) {
+      const startKey = decodeCursor(query.cursor);
+      if (query.cursor !== undefined && startKey === undefined)
+        throw new ValidationError("invalid cursor");
+      try {
+        if (query.status !== undefined) {
+          const out = await doc.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: "by-status",
+              KeyConditionExpression: "#status = :status",
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: { ":status": query.status },
+              ScanIndexForward: false,
+              Limit: query.limit,
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          const next = encodeCursor(out.LastEvaluatedKey);
+          return { jobs: (out.Items ?? []).map(jobFromItem), ...(next ? { next } : {}) };
+        }
+        const out = await doc.send(
+          new ScanCommand({
+            TableName: tableName,
+            Limit: query.limit,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        const jobs = (out.Items ?? [])
+          .map(jobFromItem)
+          .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+        const next = encodeCursor(out.LastEvaluatedKey);
+        return { jobs, ...(next ? { next } : {}) };
+      } catch (err) {
+        throw fromAwsError(err, "listing jobs");
+      }
+    },
+
+    async byInstance(instanceId) {
+      try {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: "by-instance",
+            KeyConditionExpression: "instanceId = :id",
+            ExpressionAttributeValues: { ":id": instanceId },
+          }),
+        );
+        return (out.Items ?? []).map(jobFromItem);
+      } catch (err) {
+        throw fromAwsError(err, `listing jobs of instance ${instanceId}`);
+      }
+    },
+
+    async ping() {
+      try {
+        await options.client.send(new DescribeTableCommand({ TableName: tableName }));
+      } catch (err) {
+        throw fromAwsError(err, "describing the jobs table");
+      }
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import * as v from "valibot";
+import { type Job, JobStatusSchema } from "../domain/job.ts";
+import type { JobStore } from "../ports/job-store.ts";
+import { timingSafeEqual } from "./signature.ts";
+
+/** Requires `Authorization: Bearer <admin token>` on every route below it. */
+export function requireBearer(token: string) {
+  return async (
+    c: { req: { header(name: string): string | undefined } },
+    next: () => Promise<void>,
+  ) => {
+    const header = c.req.header("authorization") ?? "";
+    const given = header.startsWith("Bearer ") ? header.slice("Bearer ".length) : "";
+    if (!given || !timingSafeEqual(given, token)) {
+      throw new HTTPException(401, { message: "missing or invalid bearer token" });
+    }
+    await next();
+  };
+}
+
+/** What the admin API shows of a job. */
+export function jobView(job: Job) {
+  return {
+    jobId: job.jobId,
+    repo: job.repo,
+    runId: job.runId,
+    status: job.status,
+    labels: job.labels,
+    spec: job.spec,
+    candidates: job.candidates.map((c) => c.instanceType),
+    reason: job.reason,
+    retryCount: job.retryCount,
+    forceOnDemand: job.forceOnDemand,
+    instanceId: job.instanceId,
+    runnerName: job.runnerName ?? null,
+    conclusion: job.conclusion ?? null,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    lastEnqueuedAt: job.lastEnqueuedAt ?? null,
+    startedAt: job.startedAt ?? null,
+    completedAt: job.completedAt ?? null,
+    version: job.version,
+  };
+}
+
+const ListQuery = v.object({
+  status: v.optional(JobStatusSchema),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, "must be a whole number"),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(1000),
+    ),
+    "100",
+  ),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+});
+
+/** `GET /api/jobs`, `GET /api/jobs/:jobId`. */
+export function jobRoutes(deps: { jobs: JobStore }) {
+  const app = new Hono();
+  app.get("/api/jobs/:jobId", async (c) => {
+    const jobId = c.req.param("jobId");
+    if (!/^\d{1,20}$/.test(jobId))
+      throw new HTTPException(400, { message: "jobId must be a GitHub job id (digits)" });
+    const job = await deps.jobs.get(jobId);
+    if (!job) throw new HTTPException(404, { message: `job ${jobId} not found` });
+    return c.json(jobView(job));
+  });
+  app.get("/api/jobs", async (c) => {
+    const parsed = v.safeParse(ListQuery, c.req.query());
+    if (!parsed.success)
+      throw new HTTPException(400, { message: `invalid query: ${v.summarize(parsed.issues)}` });
+    const { status, limit, cursor } = parsed.output;
+    const page = await deps.jobs.list({
+      limit,
+      ...(status ? { status } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    return c.json({ jobs: page.jobs.map(jobView), ...(page.next ? { next: page.next } : {}) });
+  });
+  return app;
+}

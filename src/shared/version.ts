@@ -1,0 +1,2 @@
+/** The release version of control plane and agent (kept equal to package.json by a test). */
+export const VERSION = "0.1.0";
