@@ -1,3 +1,7 @@
+import type { Alias } from "../domain/aliases.ts";
+import type { Catalog } from "../domain/catalog.ts";
+import { defaultCatalog } from "../domain/catalog-default.ts";
+import { explainLabels } from "../domain/labels-explain.ts";
 import type { Candidate, Spec } from "../domain/spec.ts";
 
 /** What intake learns from a job's labels. */
@@ -8,3 +12,35 @@ export type LabelResolution =
 
 /** Turns a job's `runs-on` labels into a spec and candidate instance types. */
 export type ResolveLabels = (labels: readonly string[]) => LabelResolution;
+
+/** The label grammar and catalog of LABELS.md, with this installation's regions and aliases. */
+export function createLabelResolver(options: {
+  regions: readonly string[];
+  defaultRegion: string;
+  environments: readonly string[];
+  aliases?: readonly Alias[];
+  catalog?: Catalog;
+}): ResolveLabels {
+  const parseOptions = {
+    catalog: options.catalog ?? defaultCatalog,
+    regions: options.regions,
+    defaultRegion: options.defaultRegion,
+    environments: options.environments,
+    aliases: options.aliases ?? [],
+  };
+  return (labels) => {
+    const result = explainLabels(labels, parseOptions);
+    switch (result.outcome) {
+      case "not-ours":
+        return { kind: "not-ours" };
+      case "rejected":
+        return {
+          kind: "rejected",
+          spec: null,
+          reason: `${result.label}: ${result.errors.map((e) => e.message).join("; ")}`,
+        };
+      case "accepted":
+        return { kind: "accepted", spec: result.spec, candidates: result.candidates };
+    }
+  };
+}

@@ -1,0 +1,98 @@
+import { sign } from "@octokit/webhooks-methods";
+import { parseConfig } from "../../src/control/config.ts";
+import { composeControlPlane } from "../../src/control/entry/compose.ts";
+import type { Clock } from "../../src/control/ports/clock.ts";
+import { systemClock } from "../../src/control/ports/clock.ts";
+import { createJsonLogger, type Logger } from "../../src/control/ports/logger.ts";
+import {
+  createLabelResolver,
+  type ResolveLabels,
+} from "../../src/control/services/label-resolver.ts";
+import type { Backends } from "./control-plane.ts";
+
+export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+
+/** Captures log lines so tests can assert on them (and on what they must not contain). */
+export function captureLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { logger: createJsonLogger({ level: "debug", write: (l) => lines.push(l) }), lines };
+}
+
+/** A control plane on the given backends, with a fresh job queue unless one is given. */
+export function buildPlane(
+  b: Backends,
+  options: {
+    queueUrl?: string;
+    resolveLabels?: ResolveLabels;
+    logger?: Logger;
+    clock?: Clock;
+  } = {},
+) {
+  const config = parseConfig({});
+  const jobQueueUrl = options.queueUrl ?? b.newQueue();
+  const plane = composeControlPlane({
+    config,
+    dynamodb: b.dynamodb,
+    sqs: b.sqsClient,
+    jobQueueUrl,
+    eventsQueueUrl: b.newQueue("events"),
+    webhookSecrets: [WEBHOOK_SECRET],
+    adminToken: ADMIN_TOKEN,
+    resolveLabels:
+      options.resolveLabels ??
+      createLabelResolver({
+        regions: config.regions,
+        defaultRegion: config.region,
+        environments: config.environments,
+      }),
+    logger: options.logger ?? captureLogger().logger,
+    clock: options.clock ?? systemClock,
+    startedAt: systemClock.now(),
+  });
+  return { ...plane, jobQueueUrl };
+}
+
+let delivery = 0;
+/** Sends a signed webhook to the app, as GitHub would. */
+export async function deliver(
+  app: { request(path: string, init: RequestInit): Response | Promise<Response> },
+  event: string,
+  payload: unknown,
+  options: { deliveryId?: string; secret?: string; body?: string; signature?: string } = {},
+): Promise<Response> {
+  const body = options.body ?? JSON.stringify(payload);
+  const signature = options.signature ?? (await sign(options.secret ?? WEBHOOK_SECRET, body));
+  return await app.request("/webhook", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": options.deliveryId ?? `delivery-${++delivery}`,
+      "x-hub-signature-256": signature,
+    },
+    body,
+  });
+}
+
+/** GitHub's own example `workflow_job` payloads, optionally with our labels and a new job id. */
+export async function workflowJobExample(
+  action: "queued" | "in_progress" | "completed" | "waiting",
+  overrides: { labels?: string[]; jobId?: number; conclusion?: string | null } = {},
+): Promise<Record<string, unknown>> {
+  const { default: examples } = await import("@octokit/webhooks-examples", {
+    with: { type: "json" },
+  });
+  const group = (
+    examples as unknown as Array<{ name: string; examples: Array<Record<string, unknown>> }>
+  ).find((e) => e.name === "workflow_job");
+  const example = group?.examples.find((e) => e.action === action);
+  if (!example) throw new Error(`no workflow_job ${action} example`);
+  const copy = structuredClone(example) as Record<string, unknown> & {
+    workflow_job: Record<string, unknown>;
+  };
+  if (overrides.labels) copy.workflow_job.labels = overrides.labels;
+  if (overrides.jobId !== undefined) copy.workflow_job.id = overrides.jobId;
+  if (overrides.conclusion !== undefined) copy.workflow_job.conclusion = overrides.conclusion;
+  return copy;
+}
