@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliver, workflowJobExample } from "../support/app.ts";
+import { bin, type Proc, startProcess } from "../support/processes.ts";
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "runs-fleet-local-"));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function startLocal(): Promise<{ proc: Proc; url: string; secret: string; token: string }> {
+  const proc = startProcess(bin("tsx"), ["src/control/entry/node.ts"], {
+    RUNS_FLEET_DATA_DIR: dataDir,
+    PORT: "0",
+    RUNS_FLEET_WEBHOOK_SECRET: undefined,
+    RUNS_FLEET_ADMIN_TOKEN: undefined,
+  });
+  const [, url] = await proc.waitFor(/URL:\s+(http:\/\/\S+)/);
+  const [, secret] = await proc.waitFor(/webhook secret:\s+(\S+)/);
+  const [, token] = await proc.waitFor(/admin token:\s+(\S+)/);
+  return { proc, url: url as string, secret: secret as string, token: token as string };
+}
+
+const remote = (url: string) => ({
+  request: (path: string, init: RequestInit) => fetch(`${url}${path}`, init),
+});
+
+describe("local mode (npm start)", () => {
+  it("starts with no configuration, prints its secrets, and keeps jobs and secrets across a restart", async () => {
+    const first = await startLocal();
+    let second: Awaited<ReturnType<typeof startLocal>> | undefined;
+    try {
+      expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+      const payload = await workflowJobExample("queued", {
+        labels: ["runs-fleet/cpu=2"],
+        jobId: 777001,
+      });
+      const res = await deliver(remote(first.url), "workflow_job", payload, {
+        secret: first.secret,
+      });
+      expect(res.status).toBe(202);
+      expect(await res.json()).toMatchObject({ outcome: "queued" });
+      expect(await first.proc.stop("SIGTERM")).toBe(0);
+
+      second = await startLocal();
+      expect(second.secret).toBe(first.secret);
+      expect(second.token).toBe(first.token);
+      const job = await fetch(`${second.url}/api/jobs/777001`, {
+        headers: { authorization: `Bearer ${second.token}` },
+      });
+      expect(job.status).toBe(200);
+      expect(await job.json()).toMatchObject({
+        jobId: "777001",
+        spec: { cpu: { min: 2, max: 4 } },
+      });
+      const denied = await fetch(`${second.url}/api/jobs/777001`);
+      expect(denied.status).toBe(401);
+    } finally {
+      await first.proc.stop("SIGKILL");
+      await second?.proc.stop("SIGKILL");
+    }
+  });
+
+  it("fails at start with every configuration problem listed", async () => {
+    const proc = startProcess(bin("tsx"), ["src/control/entry/node.ts"], {
+      RUNS_FLEET_DATA_DIR: dataDir,
+      PORT: "99999999",
+      RUNS_FLEET_MODE: "cloud",
+      RUNS_FLEET_LOG_LEVEL: "loud",
+    });
+    const code = await new Promise<number | null>((r) => proc.child.once("exit", r));
+    expect(code).toBe(2);
+    expect(proc.output()).toMatch(/PORT: must be a port number/);
+    expect(proc.output()).toMatch(/RUNS_FLEET_MODE: must be "local" or "aws"/);
+    expect(proc.output()).toMatch(/RUNS_FLEET_LOG_LEVEL/);
+  });
+});
