@@ -29,7 +29,7 @@ export function buildPlane(
     clock?: Clock;
   } = {},
 ) {
-  const config = parseConfig({});
+  const config = parseConfig({ RUNS_FLEET_TABLE_PREFIX: b.prefix });
   const jobQueueUrl = options.queueUrl ?? b.newQueue();
   const plane = composeControlPlane({
     config,

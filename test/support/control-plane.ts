@@ -17,7 +17,8 @@ export async function startBackends(options: { prefix?: string; fifo?: boolean }
     credentials: testCredentials,
   });
   const sqsClient = new SQSClient({ endpoint: sqs.endpoint, region, credentials: testCredentials });
-  const tables = tableNames(options.prefix ?? "runs-fleet-");
+  const prefix = options.prefix ?? "runs-fleet-";
+  const tables = tableNames(prefix);
   await ensureTables(dynamodb, tableDefinitions(tables));
   let n = 0;
   return {
@@ -26,6 +27,7 @@ export async function startBackends(options: { prefix?: string; fifo?: boolean }
     dynamodb,
     sqsClient,
     tables,
+    prefix,
     /** A fresh queue (unique name) so tests do not see each other's messages. */
     newQueue: (base = "jobs", fifo = options.fifo ?? false) =>
       sqs.createQueue(`${base}-${++n}${fifo ? ".fifo" : ""}`),

@@ -50,9 +50,10 @@ export function fromAwsError(err: unknown, what: string): FleetError {
     e.$retryable !== undefined ||
     (status !== undefined && (status >= 500 || status === 429)) ||
     (e.code !== undefined && networkCodes.has(e.code));
+  // The SDK error is not kept as `cause`: it drags the raw HTTP response into every log and
+  // report, and its name, status and message are all we act on.
   return new FleetError(`aws.${name}`, `${what} failed: ${name}: ${e.message ?? String(err)}`, {
     retryable,
-    cause: err,
   });
 }
 
