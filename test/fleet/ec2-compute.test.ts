@@ -1,12 +1,19 @@
 import type { CreateFleetCommandInput, EC2Client } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEc2Compute } from "../../src/control/adapters/aws/ec2-compute.ts";
+import { createBatchLauncher } from "../../src/control/domain/batch-launcher.ts";
 import { ValidationError } from "../../src/control/domain/errors.ts";
 import { type Placement, place } from "../../src/control/domain/placement.ts";
 import type { PlacementConfig } from "../../src/control/domain/placement-config.ts";
 import type { Spec } from "../../src/control/domain/spec.ts";
 import { fixedClock } from "../../src/control/ports/clock.ts";
-import { type Compute, FleetTag, jobSlot } from "../../src/control/ports/compute.ts";
+import {
+  type Compute,
+  FleetTag,
+  jobSlot,
+  type LaunchedInstance,
+  type LaunchSlot,
+} from "../../src/control/ports/compute.ts";
 import { type Moto, motoAvailable, startMoto } from "../support/moto.ts";
 import { createNetwork, createTemplates, placementConfig, recordingClient } from "./ec2-setup.ts";
 
@@ -205,6 +212,24 @@ describe.skipIf(!motoAvailable)("EC2 compute on moto", () => {
     await compute.terminate([a, "i-0123456789abcdef0"]);
     const gone = await compute.describe({ states: ["terminated", "shutting-down"] });
     expect(gone.map((i) => i.instanceId)).toEqual([a]);
+  });
+
+  it("batches a burst of jobs into one fleet call and hands each job its instance", async () => {
+    const launcher = createBatchLauncher<LaunchSlot, LaunchedInstance>({
+      launch: (r) => compute.launch(r),
+      windowMs: 60_000,
+    });
+    const p = placementFor(config, {}, ["c8g.large"]);
+    const waiting = [1, 2, 3, 4, 5].map((n) => launcher.launch(p, job(n)));
+    await launcher.flush();
+    const instances = await Promise.all(waiting);
+    expect(fleetInputs().map((i) => i.TargetCapacitySpecification?.TotalTargetCapacity)).toEqual([
+      5,
+    ]);
+    for (const [n, instance] of instances.entries()) {
+      const [info] = await compute.describe({ instanceIds: [instance.instanceId] });
+      expect(info?.tags[FleetTag.jobId]).toBe(`${1001 + n}`);
+    }
   });
 
   it("refuses a placement for another region", async () => {
