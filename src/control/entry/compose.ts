@@ -2,9 +2,16 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Hono } from "hono";
 import { VERSION } from "../../shared/version.ts";
+import { circuitsTableDefinition } from "../adapters/aws/dynamo-circuit-store.ts";
 import { createDynamoJobStore } from "../adapters/aws/dynamo-job-store.ts";
 import { createSqsJobQueue } from "../adapters/aws/sqs-job-queue.ts";
-import { jobsTableDefinition, type TableNames, tableNames } from "../adapters/aws/tables.ts";
+import {
+  instancesTableDefinition,
+  jobsTableDefinition,
+  simpleTableDefinition,
+  type TableNames,
+  tableNames,
+} from "../adapters/aws/tables.ts";
 import type { Config } from "../config.ts";
 import { createApp } from "../http/app.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -77,5 +84,11 @@ export function composeControlPlane(rt: Runtime): ControlPlane {
 
 /** Every table the control plane needs, for local mode and tests to create. */
 export function tableDefinitions(tables: TableNames) {
-  return [jobsTableDefinition(tables.jobs)];
+  return [
+    jobsTableDefinition(tables.jobs),
+    instancesTableDefinition(tables.instances),
+    circuitsTableDefinition(tables.circuits),
+    simpleTableDefinition(tables.locks, "name"),
+    simpleTableDefinition(tables.pools, "name"),
+  ];
 }

@@ -9,11 +9,12 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
 import { ConflictError, FleetError, ValidationError } from "../../domain/errors.ts";
-import { canTransition, type Job, JobSchema } from "../../domain/job.ts";
+import { canTransition, isTerminal, type Job, JobSchema } from "../../domain/job.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { JobStore, JobTransition } from "../../ports/job-store.ts";
 import { fromAwsError, isConditionalCheckFailed } from "./aws-errors.ts";
 import { compactItem, decodeCursor, encodeCursor } from "./dynamo-items.ts";
+import { updateExpression } from "./dynamo-update.ts";
 
 /** Parses an item read back from DynamoDB; a corrupt item is an error, never a cast. */
 export function jobFromItem(item: Record<string, unknown>): Job {
@@ -81,49 +82,29 @@ export function createDynamoJobStore(options: {
           `job ${jobId}: ${change.from} → ${change.to} is not an allowed transition`,
         );
       }
-      const now = new Date(clock.now()).toISOString();
-      const names: Record<string, string> = {
-        "#status": "status",
-        "#version": "version",
-        "#updatedAt": "updatedAt",
+      const patch: Record<string, unknown> = {
+        ...change.patch,
+        status: change.to,
+        version: change.expectedVersion + 1,
+        updatedAt: new Date(clock.now()).toISOString(),
       };
-      const values: Record<string, unknown> = {
-        ":to": change.to,
-        ":from": change.from,
-        ":expected": change.expectedVersion,
-        ":next": change.expectedVersion + 1,
-        ":now": now,
-      };
-      const sets = ["#status = :to", "#version = :next", "#updatedAt = :now"];
-      const removes: string[] = [];
-      for (const [key, value] of Object.entries(change.patch ?? {})) {
-        if (value === undefined) continue;
-        names[`#${key}`] = key;
-        if (value === null) {
-          removes.push(`#${key}`);
-        } else {
-          values[`:${key}`] = value;
-          sets.push(`#${key} = :${key}`);
-        }
+      if (options.retentionSeconds !== undefined && isTerminal(change.to)) {
+        patch.expiresAt = Math.floor(clock.now() / 1000) + options.retentionSeconds;
       }
-      if (
-        options.retentionSeconds !== undefined &&
-        ["completed", "failed", "cancelled", "rejected"].includes(change.to)
-      ) {
-        names["#expiresAt"] = "expiresAt";
-        values[":expiresAt"] = Math.floor(clock.now() / 1000) + options.retentionSeconds;
-        sets.push("#expiresAt = :expiresAt");
-      }
-      const update = `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`;
+      const expr = updateExpression(patch);
       try {
         const out = await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { jobId },
-            UpdateExpression: update,
-            ConditionExpression: "#version = :expected AND #status = :from",
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
+            UpdateExpression: expr.expression,
+            ConditionExpression: "#cv = :cv AND #cs = :cs",
+            ExpressionAttributeNames: { ...expr.names, "#cv": "version", "#cs": "status" },
+            ExpressionAttributeValues: {
+              ...expr.values,
+              ":cv": change.expectedVersion,
+              ":cs": change.from,
+            },
             ReturnValues: "ALL_NEW",
           }),
         );

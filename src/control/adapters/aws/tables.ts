@@ -50,6 +50,30 @@ export function jobsTableDefinition(tableName: string): CreateTableCommandInput 
   };
 }
 
+/** The instances table: key `instanceId`; index by state (oldest launch first). */
+export function instancesTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [
+      { AttributeName: "instanceId", AttributeType: "S" },
+      { AttributeName: "state", AttributeType: "S" },
+      { AttributeName: "launchedAt", AttributeType: "S" },
+    ],
+    KeySchema: [{ AttributeName: "instanceId", KeyType: "HASH" }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: "by-state",
+        KeySchema: [
+          { AttributeName: "state", KeyType: "HASH" },
+          { AttributeName: "launchedAt", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      },
+    ],
+  };
+}
+
 /** A table with a single string hash key and nothing else. */
 export function simpleTableDefinition(tableName: string, key: string): CreateTableCommandInput {
   return {
