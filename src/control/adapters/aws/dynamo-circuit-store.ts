@@ -9,18 +9,15 @@ import * as v from "valibot";
 import { type CircuitState, CircuitStateSchema } from "../../domain/circuit.ts";
 import { ConflictError, FleetError } from "../../domain/errors.ts";
 import type { CircuitStore } from "../../ports/circuit-store.ts";
+import { fromAwsError, isConditionalCheckFailed } from "./aws-errors.ts";
+import { simpleTableDefinition } from "./tables.ts";
 
 /** Name of the TTL attribute (epoch seconds); enabling TTL on it is an AWS-only set-up step. */
 export const circuitsTtlAttribute = "expiresAt";
 
 /** The circuits table: key `instanceType`, on-demand billing. */
 export function circuitsTableDefinition(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    KeySchema: [{ AttributeName: "instanceType", KeyType: "HASH" }],
-    AttributeDefinitions: [{ AttributeName: "instanceType", AttributeType: "S" }],
-    BillingMode: "PAY_PER_REQUEST",
-  };
+  return simpleTableDefinition(tableName, "instanceType");
 }
 
 /** BatchGetItem takes at most 100 keys. */
@@ -37,23 +34,6 @@ function parseItem(item: Record<string, unknown>): CircuitState {
     );
   }
   return parsed.output;
-}
-
-/** Our error for a failed DynamoDB call: throttling, 5xx and network faults are retryable. */
-function storeError(err: unknown, what: string): FleetError {
-  if (err instanceof FleetError) return err;
-  const name = err instanceof Error ? err.name : "";
-  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  const message = err instanceof Error ? err.message : String(err);
-  const throttled = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(name);
-  if (throttled) {
-    return new FleetError("throttled", `${what}: ${message}`, { retryable: true, cause: err });
-  }
-  const retryable = status === undefined || status >= 500;
-  return new FleetError("store_unavailable", `${what}: ${name} ${message}`, {
-    retryable,
-    cause: err,
-  });
 }
 
 /** A CircuitStore on a DynamoDB table (or dynalite); the client is passed in. */
@@ -92,7 +72,7 @@ export function createDynamoCircuitStore(options: {
           await getChunk(unique.slice(i, i + batchGetMax), out);
         }
       } catch (err) {
-        throw storeError(err, "reading circuits");
+        throw fromAwsError(err, "reading circuits");
       }
       return out;
     },
@@ -109,7 +89,7 @@ export function createDynamoCircuitStore(options: {
           start = res.LastEvaluatedKey;
         } while (start);
       } catch (err) {
-        throw storeError(err, "listing circuits");
+        throw fromAwsError(err, "listing circuits");
       }
       return out.sort((a, b) => a.instanceType.localeCompare(b.instanceType));
     },
@@ -132,13 +112,12 @@ export function createDynamoCircuitStore(options: {
           }),
         );
       } catch (err) {
-        if (err instanceof Error && err.name === "ConditionalCheckFailedException") {
+        if (isConditionalCheckFailed(err)) {
           throw new ConflictError(
             `circuit ${state.instanceType} changed since version ${expectedVersion}`,
-            { cause: err },
           );
         }
-        throw storeError(err, `saving circuit ${state.instanceType}`);
+        throw fromAwsError(err, `saving circuit ${state.instanceType}`);
       }
       return next;
     },
