@@ -34,23 +34,23 @@ export function isCapacityCode(code: string): boolean {
   return capacityCodes.has(code);
 }
 
-/** Our error for an EC2 error code and message (thrown, or listed in a CreateFleet answer). */
-export function ec2CodeError(code: string, message: string, cause?: unknown): FleetError {
+/**
+ * Our error for an EC2 error code and message (thrown, or listed in a CreateFleet answer). The
+ * SDK error is not kept as `cause`, as in aws-errors.ts: code and message are all we act on.
+ */
+export function ec2CodeError(code: string, message: string): FleetError {
   const text = `EC2 ${code}: ${message}`;
-  const options = cause === undefined ? {} : { cause };
-  if (capacityCodes.has(code))
-    return new FleetError("capacity", text, { retryable: true, ...options });
-  if (quotaCodes.has(code)) return new FleetError("quota", text, { retryable: true, ...options });
-  if (throttleCodes.has(code))
-    return new FleetError("throttled", text, { retryable: true, ...options });
+  if (capacityCodes.has(code)) return new FleetError("capacity", text, { retryable: true });
+  if (quotaCodes.has(code)) return new FleetError("quota", text, { retryable: true });
+  if (throttleCodes.has(code)) return new FleetError("throttled", text, { retryable: true });
   if (code.endsWith(".NotFound")) return new NotFoundError(text);
   if (code === "IncorrectInstanceState" || code === "IncorrectState") {
-    return new FleetError("incorrect_state", text, { retryable: false, ...options });
+    return new FleetError("incorrect_state", text, { retryable: false });
   }
   if (code === "InternalError" || code === "ServiceUnavailable" || code === "Unavailable") {
-    return new FleetError("aws_unavailable", text, { retryable: true, ...options });
+    return new FleetError("aws_unavailable", text, { retryable: true });
   }
-  return new FleetError("ec2_rejected", text, { retryable: false, ...options });
+  return new FleetError("ec2_rejected", text, { retryable: false });
 }
 
 /** Translates whatever an EC2 SDK call threw into our FleetError. */
@@ -64,15 +64,11 @@ export function ec2Error(err: unknown): FleetError {
     // No HTTP answer at all: a network fault or a timeout, worth another try.
     return new FleetError("aws_unreachable", `EC2 unreachable: ${err.message}`, {
       retryable: true,
-      cause: err,
     });
   }
-  const translated = ec2CodeError(err.name, err.message, err);
-  if (status >= 500 && !translated.retryable) {
-    return new FleetError("aws_unavailable", `EC2 ${status}: ${err.message}`, {
-      retryable: true,
-      cause: err,
-    });
+  const translated = ec2CodeError(err.name, err.message);
+  if ((status >= 500 || status === 429) && !translated.retryable) {
+    return new FleetError("aws_unavailable", `EC2 ${status}: ${err.message}`, { retryable: true });
   }
   return translated;
 }
