@@ -1,0 +1,66 @@
+import type { Clock } from "../../ports/clock.ts";
+import type { GitHub } from "../../ports/github.ts";
+import type { Logger } from "../../ports/logger.ts";
+import type { Metrics } from "../../ports/metrics.ts";
+import { createAppPool } from "./app-pool.ts";
+import type { GitHubConfig } from "./config.ts";
+import { createJobs } from "./jobs.ts";
+import { createRateLimitTracker } from "./rate-limit.ts";
+import { defaultRetryPolicy, type RetryPolicy } from "./retry.ts";
+import { createRunnerConfigs } from "./runner-configs.ts";
+import { createRunnerRemoval } from "./runners.ts";
+import { defaultTokenRefreshMarginMs } from "./token-cache.ts";
+
+/** What the GitHub App adapter is built from; runtimes and tests choose `fetch`, time and sleep. */
+export interface GitHubAppDeps {
+  config: GitHubConfig;
+  fetch: typeof fetch;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Waits between retries; tests pass one that only moves a fixed clock. */
+  sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1) for jitter. */
+  random?: () => number;
+  retry?: Partial<RetryPolicy>;
+  /** Refresh installation tokens this long before they expire (default five minutes). */
+  tokenRefreshMarginMs?: number;
+  /** Abort a GitHub request after this long (default ten seconds). */
+  requestTimeoutMs?: number;
+  /** Trust an installation look-up this long (default one hour). */
+  discoveryTtlMs?: number;
+}
+
+/** The GitHub port, spoken as one or more GitHub Apps. */
+export function createGitHubApp(deps: GitHubAppDeps): GitHub {
+  const logger = deps.logger.child({ component: "github" });
+  const tracker = createRateLimitTracker(deps.clock, deps.metrics);
+  const pool = createAppPool({
+    config: deps.config,
+    fetch: deps.fetch,
+    clock: deps.clock,
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    random: deps.random ?? Math.random,
+    logger,
+    tracker,
+    retry: { ...defaultRetryPolicy, ...deps.retry },
+    tokenRefreshMarginMs: deps.tokenRefreshMarginMs ?? defaultTokenRefreshMarginMs,
+    requestTimeoutMs: deps.requestTimeoutMs ?? 10_000,
+    discoveryTtlMs: deps.discoveryTtlMs ?? 60 * 60_000,
+  });
+  const createRunnerConfig = createRunnerConfigs({
+    pool,
+    config: deps.config,
+    clock: deps.clock,
+    logger,
+  });
+  const jobs = createJobs(pool);
+  const removeRunner = createRunnerRemoval(pool, deps.config);
+  return {
+    createRunnerConfig,
+    jobStatus: (job) => jobs.status(job),
+    rerunJob: (job) => jobs.rerun(job),
+    removeRunner,
+    rateLimit: () => tracker.snapshot(),
+  };
+}
