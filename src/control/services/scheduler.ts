@@ -1,0 +1,295 @@
+import type { BatchLauncher } from "../domain/batch-launcher.ts";
+import { ConflictError, FleetError, isRetryable } from "../domain/errors.ts";
+import type { Instance } from "../domain/instance.ts";
+import type { Job } from "../domain/job.ts";
+import { type Placement, place, probePlacement } from "../domain/placement.ts";
+import type { PlacementConfig } from "../domain/placement-config.ts";
+import type { Clock } from "../ports/clock.ts";
+import { FleetTag, jobSlot, type LaunchedInstance, type LaunchSlot } from "../ports/compute.ts";
+import { type GitHub, runnerName as runnerNameFor } from "../ports/github.ts";
+import type { InstanceStore } from "../ports/instance-store.ts";
+import type { JobQueue, ReceivedJob } from "../ports/job-queue.ts";
+import type { JobStore } from "../ports/job-store.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { Metrics } from "../ports/metrics.ts";
+import type { RunnerConfigStore } from "../ports/runner-config-store.ts";
+import type { CircuitService } from "./circuits.ts";
+import { contextFromTraceparent, withSpan } from "./tracing.ts";
+
+export interface SchedulerDeps {
+  jobs: JobStore;
+  instances: InstanceStore;
+  queue: JobQueue;
+  launcher: BatchLauncher<LaunchSlot, LaunchedInstance>;
+  /** Terminates instances the scheduler launched but could not hand a job to. */
+  terminate(instanceIds: readonly string[]): Promise<void>;
+  circuits: CircuitService;
+  github: GitHub;
+  runnerConfigs: RunnerConfigStore;
+  placement: PlacementConfig;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Seconds before a retryable failure is tried again (doubles per receive, capped). */
+  retryBaseSeconds?: number;
+  retryMaxSeconds?: number;
+}
+
+/** What happened to one queue message. */
+export type ScheduleOutcome = "launched" | "skipped" | "failed" | "retry" | "poison";
+
+/** Turns queued jobs into launched instances; one message at a time, many at once. */
+export function createScheduler(deps: SchedulerDeps) {
+  const { jobs, instances, queue, clock, logger, metrics } = deps;
+  const base = deps.retryBaseSeconds ?? 5;
+  const cap = deps.retryMaxSeconds ?? 300;
+  const iso = () => new Date(clock.now()).toISOString();
+
+  /** Fails a job we claimed, with a reason people can act on. */
+  const fail = async (job: Job, reason: string) => {
+    await jobs.transition(job.jobId, {
+      from: job.status,
+      to: "failed",
+      expectedVersion: job.version,
+      patch: { reason },
+    });
+    logger.warn("job failed to launch", { jobId: job.jobId, reason });
+    metrics.count("jobs_failed_to_launch");
+  };
+
+  /** Hands a claimed job back to the queue state; the message comes back after a delay. */
+  const requeue = async (job: Job, reason: string) => {
+    await jobs.transition(job.jobId, {
+      from: job.status,
+      to: "queued",
+      expectedVersion: job.version,
+      patch: { reason },
+    });
+  };
+
+  const placementFor = async (
+    job: Job,
+  ): Promise<{ ok: true; placement: Placement } | { ok: false; reason: string }> => {
+    if (!job.spec) return { ok: false, reason: "job has no spec" };
+    const circuits = await deps.circuits.check(job.candidates.map((c) => c.instanceType));
+    const result = place({
+      spec: job.spec,
+      candidates: job.candidates,
+      circuits,
+      forceOnDemand: job.forceOnDemand,
+      now: clock.now(),
+      config: deps.placement,
+    });
+    if (!result.ok) return result;
+    const { placement } = result;
+    if (placement.probe && (await deps.circuits.startProbe(placement.probe))) {
+      logger.info("half-open probe launch", { jobId: job.jobId, instanceType: placement.probe });
+      return { ok: true, placement: probePlacement(placement, placement.probe) };
+    }
+    return result;
+  };
+
+  /** Launches, records and configures an instance for a job we hold in `launching`. */
+  const launchFor = async (claimed: Job): Promise<ScheduleOutcome> => {
+    const placed = await placementFor(claimed);
+    if (!placed.ok) {
+      await fail(claimed, placed.reason);
+      return "failed";
+    }
+    const { placement } = placed;
+    const slot = jobSlot(claimed);
+    slot.tags[FleetTag.managed] = "true";
+    slot.tags[FleetTag.env] = placement.env;
+    if (placement.pool) slot.tags[FleetTag.pool] = placement.pool;
+
+    let launched: LaunchedInstance;
+    try {
+      launched = await deps.launcher.launch(placement, slot);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (isRetryable(err)) {
+        await requeue(claimed, `launch failed, will retry: ${message}`);
+        return "retry";
+      }
+      await fail(claimed, `launch failed: ${message}`);
+      return "failed";
+    }
+
+    const now = iso();
+    const instance: Instance = {
+      instanceId: launched.instanceId,
+      jobId: claimed.jobId,
+      pool: placement.pool,
+      instanceType: launched.instanceType,
+      market: launched.market,
+      region: placement.region,
+      az: launched.az,
+      env: placement.env,
+      state: "pending",
+      reason: placement.onDemandReason ? `on-demand: ${placement.onDemandReason}` : null,
+      launchedAt: now,
+      updatedAt: now,
+      lastHeartbeatAt: null,
+      startedAt: null,
+      terminatedAt: null,
+      version: 1,
+    };
+    const runnerName = runnerNameFor(claimed.jobId, launched.instanceId);
+    try {
+      await instances.create(instance);
+      const config = await deps.github.createRunnerConfig({
+        jobId: claimed.jobId,
+        repo: claimed.repo,
+        labels: claimed.labels,
+        instanceId: launched.instanceId,
+        ...(claimed.installationId ? { installationId: claimed.installationId } : {}),
+      });
+      await deps.runnerConfigs.put(launched.instanceId, config);
+    } catch (err) {
+      // The instance cannot run this job: give it back and let the job go round again.
+      await deps
+        .terminate([launched.instanceId])
+        .catch((e) =>
+          logger.error("terminate failed", { instanceId: launched.instanceId, error: e }),
+        );
+      const message = err instanceof Error ? err.message : String(err);
+      if (isRetryable(err)) {
+        await requeue(claimed, `runner config failed, will retry: ${message}`);
+        return "retry";
+      }
+      await fail(claimed, `runner config failed: ${message}`);
+      return "failed";
+    }
+    await jobs.transition(claimed.jobId, {
+      from: "launching",
+      to: "launched",
+      expectedVersion: claimed.version,
+      patch: { instanceId: launched.instanceId, runnerName, reason: instance.reason },
+    });
+    metrics.count("instances_launched", 1, {
+      market: launched.market,
+      instanceType: launched.instanceType,
+    });
+    logger.info("job launched", {
+      jobId: claimed.jobId,
+      instanceId: launched.instanceId,
+      instanceType: launched.instanceType,
+      market: launched.market,
+    });
+    return "launched";
+  };
+
+  /** Handles one message; acknowledges it only once its effect is durable. */
+  const handle = async (received: ReceivedJob): Promise<ScheduleOutcome> => {
+    const msg = received.message;
+    if (!msg) {
+      // Poison: never valid. Leave it for the queue's redrive policy to move to the DLQ.
+      logger.error("invalid job message; leaving it for the DLQ", {
+        messageId: received.messageId,
+        error: received.error,
+      });
+      await queue.retryLater(received.receipt, 0);
+      return "poison";
+    }
+    return await withSpan(
+      "schedule job",
+      { "runs_fleet.job_id": msg.jobId, "runs_fleet.repo": msg.repo },
+      async () => {
+        const job = await jobs.get(msg.jobId);
+        if (!job || job.status !== "queued") {
+          // Unknown, or already claimed or finished: this message is a duplicate.
+          await queue.delete(received.receipt);
+          return "skipped";
+        }
+        let claimed: Job;
+        try {
+          claimed = await jobs.transition(job.jobId, {
+            from: "queued",
+            to: "launching",
+            expectedVersion: job.version,
+          });
+        } catch (err) {
+          if (err instanceof ConflictError) {
+            await queue.delete(received.receipt);
+            return "skipped";
+          }
+          throw err;
+        }
+        const outcome = await launchFor(claimed);
+        if (outcome === "retry") {
+          const delay = Math.min(cap, base * 2 ** Math.max(0, received.receiveCount - 1));
+          await queue.retryLater(received.receipt, Math.round(delay * (0.5 + Math.random() / 2)));
+        } else {
+          // Launched (or failed for good): the jobs table holds the effect, the message can go.
+          await queue.delete(received.receipt);
+        }
+        return outcome;
+      },
+      contextFromTraceparent(received.traceparent),
+    );
+  };
+
+  /**
+   * Receives and handles messages until `budgetMs` is spent, or the queue is empty when
+   * `untilEmpty` is set. Keeps receiving while earlier messages are still being handled, so jobs
+   * from many receives can share one launch batch.
+   */
+  const drain = async (options: {
+    budgetMs: number;
+    concurrency?: number;
+    waitSeconds?: number;
+    untilEmpty?: boolean;
+    signal?: AbortSignal;
+  }) => {
+    const deadline = clock.now() + options.budgetMs;
+    const counts: Record<ScheduleOutcome | "error", number> = {
+      launched: 0,
+      skipped: 0,
+      failed: 0,
+      retry: 0,
+      poison: 0,
+      error: 0,
+    };
+    const concurrency = options.concurrency ?? 50;
+    const running = new Set<Promise<void>>();
+    const untilEmpty = options.untilEmpty ?? true;
+    while (clock.now() < deadline && !options.signal?.aborted) {
+      const room = Math.min(10, concurrency - running.size);
+      if (room <= 0) {
+        await Promise.race(running);
+        continue;
+      }
+      const batch = await queue.receive({
+        max: room,
+        waitSeconds: options.waitSeconds ?? 1,
+        visibilitySeconds: 120,
+      });
+      if (batch.length === 0) {
+        if (untilEmpty && running.size === 0) break;
+        if (running.size > 0) await Promise.race(running);
+        continue;
+      }
+      for (const received of batch) {
+        const p: Promise<void> = handle(received)
+          .then((o) => {
+            counts[o]++;
+          })
+          .catch((err) => {
+            counts.error++;
+            // Not deleted: the message becomes visible again and is retried.
+            logger.error("scheduling failed", {
+              messageId: received.messageId,
+              error: err instanceof FleetError ? err.message : err,
+            });
+          })
+          .finally(() => running.delete(p));
+        running.add(p);
+      }
+    }
+    await Promise.all(running);
+    return counts;
+  };
+
+  return { handle, drain };
+}
+export type Scheduler = ReturnType<typeof createScheduler>;

@@ -1,0 +1,233 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDynamoCircuitStore } from "../../src/control/adapters/aws/dynamo-circuit-store.ts";
+import { createDynamoInstanceStore } from "../../src/control/adapters/aws/dynamo-instance-store.ts";
+import { createFileRunnerConfigStore } from "../../src/control/adapters/local/file-runner-config-store.ts";
+import { createLocalCompute } from "../../src/control/adapters/local/local-compute.ts";
+import { localPlacementConfig } from "../../src/control/adapters/local/local-placement.ts";
+import { createBatchLauncher } from "../../src/control/domain/batch-launcher.ts";
+import { FleetError } from "../../src/control/domain/errors.ts";
+import type { WorkflowJobEvent } from "../../src/control/domain/workflow-job-event.ts";
+import { systemClock } from "../../src/control/ports/clock.ts";
+import type { Compute, LaunchedInstance, LaunchSlot } from "../../src/control/ports/compute.ts";
+import type { GitHub } from "../../src/control/ports/github.ts";
+import { silentLogger } from "../../src/control/ports/logger.ts";
+import { createMemoryMetrics } from "../../src/control/ports/metrics.ts";
+import { createCircuitService } from "../../src/control/services/circuits.ts";
+import { createScheduler } from "../../src/control/services/scheduler.ts";
+import { buildPlane } from "../support/app.ts";
+import { type Backends, startBackends } from "../support/control-plane.ts";
+
+let b: Backends;
+let dir: string;
+beforeAll(async () => {
+  b = await startBackends();
+  dir = await mkdtemp(join(tmpdir(), "runs-fleet-sched-"));
+});
+afterAll(async () => {
+  await b?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A GitHub port fake: this suite is about scheduling, not GitHub (which has its own suites). */
+const fakeGitHub: GitHub = {
+  createRunnerConfig: async (r) => ({
+    kind: "dry-run",
+    jobId: r.jobId,
+    runnerName: `runs-fleet-${r.jobId}-${r.instanceId}`,
+    durationSeconds: 1,
+    outcome: "success",
+  }),
+  jobStatus: async () => "queued",
+  rerunJob: async () => "rerun",
+  removeRunner: async () => "removed",
+  rateLimit: () => [],
+};
+
+let seq = 7_000_000_000;
+function queuedEvent(label: string): WorkflowJobEvent {
+  const id = ++seq;
+  return {
+    action: "queued",
+    workflow_job: { id, run_id: id + 1, labels: [label] },
+    repository: { full_name: "octo-org/app" },
+  };
+}
+
+function harness(options: { compute?: Compute; windowMs?: number } = {}) {
+  const queueUrl = b.newQueue();
+  const plane = buildPlane(b, { queueUrl });
+  const local = createLocalCompute({
+    agent: () => ({ command: "sleep", args: ["60"], env: {} }),
+    logDir: join(dir, "logs"),
+    imds: false,
+    graceSeconds: 1,
+    logger: silentLogger,
+  });
+  const compute = options.compute ?? local;
+  const instances = createDynamoInstanceStore({
+    client: b.dynamodb,
+    tableName: b.tables.instances,
+    clock: systemClock,
+  });
+  const circuits = createCircuitService({
+    store: createDynamoCircuitStore({ client: b.dynamodb, tableName: b.tables.circuits }),
+    clock: systemClock,
+    cacheTtlMs: 0,
+  });
+  const runnerConfigs = createFileRunnerConfigStore({ dir: join(dir, `configs-${seq}`) });
+  const make = () =>
+    createScheduler({
+      jobs: plane.jobs,
+      instances,
+      queue: plane.queue,
+      launcher: createBatchLauncher<LaunchSlot, LaunchedInstance>({
+        launch: (r) => compute.launch(r),
+        windowMs: options.windowMs ?? 300,
+      }),
+      terminate: (ids) => compute.terminate(ids),
+      circuits,
+      github: fakeGitHub,
+      runnerConfigs,
+      placement: localPlacementConfig("us-east-1", ["default"]),
+      clock: systemClock,
+      logger: silentLogger,
+      metrics: createMemoryMetrics(),
+      retryBaseSeconds: 0,
+    });
+  return {
+    plane,
+    local,
+    compute,
+    instances,
+    circuits,
+    runnerConfigs,
+    make,
+    configDir: join(dir, `configs-${seq}`),
+  };
+}
+
+describe("scheduler", () => {
+  it("launches 200 queued jobs of 3 specs exactly once each, in far fewer launch calls, with two replicas", async () => {
+    const h = harness();
+    try {
+      const labels = [
+        "runs-fleet/cpu=2/arch=arm64",
+        "runs-fleet/cpu=4/arch=amd64",
+        "runs-fleet/cpu=8+8/ram=32",
+      ];
+      const events = Array.from({ length: 200 }, (_, i) => queuedEvent(labels[i % 3] as string));
+      for (const e of events)
+        expect((await h.plane.intake.handle(e, `d-${e.workflow_job.id}`)).outcome).toBe("queued");
+
+      const [a, c] = await Promise.all([
+        h.make().drain({ budgetMs: 60_000 }),
+        h.make().drain({ budgetMs: 60_000 }),
+      ]);
+      expect(a.launched + c.launched).toBe(200);
+      expect(a.error + c.error + a.failed + c.failed).toBe(0);
+
+      const ids = new Set<string>();
+      for (const e of events) {
+        const job = await h.plane.jobs.get(String(e.workflow_job.id));
+        expect(job?.status).toBe("launched");
+        expect(job?.instanceId).toBeTruthy();
+        ids.add(job?.instanceId as string);
+        const inst = await h.instances.get(job?.instanceId as string);
+        expect(inst).toMatchObject({ jobId: job?.jobId, state: "pending", market: "spot" });
+      }
+      expect(ids.size).toBe(200);
+      expect(await h.local.describe({ tags: { "runs-fleet:managed": "true" } })).toHaveLength(200);
+      expect(h.local.launchCalls()).toBeLessThanOrEqual(30);
+      expect((await readdir(h.configDir)).filter((f) => f.endsWith(".json"))).toHaveLength(200);
+    } finally {
+      await h.local.close();
+    }
+  });
+
+  it("picks instance types the explain command shows, and goes on-demand when every candidate circuit is open", async () => {
+    const h = harness({ windowMs: 10 });
+    try {
+      const event = queuedEvent("runs-fleet/cpu=4/arch=arm64");
+      await h.plane.intake.handle(event, "d");
+      const job = await h.plane.jobs.get(String(event.workflow_job.id));
+      for (const c of job?.candidates ?? [])
+        for (let i = 0; i < 3; i++)
+          await h.circuits.recordInterruption(c.instanceType, `i-${c.instanceType}-${i}`);
+      await h.make().drain({ budgetMs: 20_000 });
+      const launched = await h.plane.jobs.get(String(event.workflow_job.id));
+      const inst = await h.instances.get(launched?.instanceId as string);
+      expect(inst).toMatchObject({
+        market: "on-demand",
+        instanceType: "c8g.xlarge",
+        reason: "on-demand: circuits-open",
+      });
+    } finally {
+      await h.local.close();
+    }
+  });
+
+  it("fails a job whose launch can never work, and re-queues one whose launch may work later", async () => {
+    let mode: "fatal" | "retry" = "fatal";
+    const failing: Compute = {
+      launch: async (r) => ({
+        instances: [],
+        errors: r.slots.map((s) => ({
+          slotId: s.slotId,
+          error: new FleetError(
+            mode === "fatal" ? "aws.InvalidLaunchTemplateName" : "capacity",
+            "no",
+            { retryable: mode === "retry" },
+          ),
+        })),
+      }),
+      terminate: async () => {},
+      stop: async () => {},
+      start: async () => {},
+      describe: async () => [],
+    };
+    const h = harness({ compute: failing, windowMs: 10 });
+    const fatal = queuedEvent("runs-fleet");
+    await h.plane.intake.handle(fatal, "d1");
+    expect((await h.make().drain({ budgetMs: 10_000 })).failed).toBe(1);
+    expect(await h.plane.jobs.get(String(fatal.workflow_job.id))).toMatchObject({
+      status: "failed",
+      reason: expect.stringMatching(/launch failed/),
+    });
+
+    mode = "retry";
+    const later = queuedEvent("runs-fleet");
+    await h.plane.intake.handle(later, "d2");
+    const counts = await h.make().drain({ budgetMs: 3_000, untilEmpty: false });
+    expect(counts.retry).toBeGreaterThanOrEqual(1);
+    expect(await h.plane.jobs.get(String(later.workflow_job.id))).toMatchObject({
+      status: "queued",
+      reason: expect.stringMatching(/will retry/),
+    });
+  });
+
+  it("skips a duplicate message for a job that is already launched", async () => {
+    const h = harness({ windowMs: 10 });
+    try {
+      const event = queuedEvent("runs-fleet");
+      await h.plane.intake.handle(event, "d");
+      const job = await h.plane.jobs.get(String(event.workflow_job.id));
+      await h.plane.queue.send({
+        jobId: job?.jobId as string,
+        repo: "octo-org/app",
+        runId: job?.runId as string,
+        spec: job?.spec as never,
+        retryCount: 0,
+        forceOnDemand: false,
+        priority: "normal",
+      });
+      const counts = await h.make().drain({ budgetMs: 10_000 });
+      expect(counts).toMatchObject({ launched: 1, skipped: 1 });
+      expect(h.local.launchCalls()).toBe(1);
+    } finally {
+      await h.local.close();
+    }
+  });
+});
