@@ -168,8 +168,8 @@ export interface World {
 let counter = 0;
 
 /** Builds a world for one agent. */
-export async function createWorld(tags: Record<string, string> = {}): Promise<World> {
-  const instanceId = `i-${Date.now().toString(16)}${(counter++).toString(16)}`;
+export async function createWorld(tags: Record<string, string> = {}, id?: string): Promise<World> {
+  const instanceId = id ?? `i-${Date.now().toString(16)}${(counter++).toString(16)}`;
   const dir = await mkdtemp(join(tmpdir(), "agent-"));
   const configDir = join(dir, "configs");
   const spoolDir = join(dir, "spool");

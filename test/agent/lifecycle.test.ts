@@ -40,7 +40,7 @@ describe("agent lifecycle (local mode, dry-run runner)", () => {
 
     const running = q.of("heartbeat").filter((h) => h.phase === "running");
     expect(running.length).toBeGreaterThanOrEqual(2);
-    expect(running.every((h) => h.jobId === "101" && h.freeMemoryMiB > 0)).toBe(true);
+    expect(running.every((h) => h.jobId === "101" && (h.freeMemoryMiB ?? 0) > 0)).toBe(true);
     // Heartbeats come at their interval (0.2 s here), never faster.
     const times = q.of("heartbeat").map((h) => Date.parse(h.at));
     for (let i = 1; i < times.length; i++) {
@@ -105,7 +105,10 @@ describe("agent lifecycle (local mode, dry-run runner)", () => {
 
   it("goes back to standby after a job when it belongs to a pool", async () => {
     world = await createWorld({ "runs-fleet:pool": "warm" });
-    const agent = spawnAgent(world.env({ teardown: undefined, shutdownCommand: "true" }));
+    const env = world.env({ shutdownCommand: "true" });
+    // No teardown setting: the pool tag makes it `standby`.
+    delete env.RUNS_FLEET_TEARDOWN;
+    const agent = spawnAgent(env);
     await world.giveConfig({ kind: "dry-run", jobId: "1", runnerName: "r", durationSeconds: 0.2 });
     await world.queue.waitFor("completed", (c) => c.jobId === "1");
     await world.giveConfig({ kind: "dry-run", jobId: "2", runnerName: "r", durationSeconds: 0.2 });
