@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileAliases } from "./aliases.ts";
 import { defaultCatalog } from "./catalog-default.ts";
-import { type ExplainOptions, explainLabels } from "./labels-explain.ts";
+import { type ExplainOptions, explainLabels, rejectionReason } from "./labels-explain.ts";
 import { defaultSpec } from "./labels-types.ts";
 
 const options: ExplainOptions = {
@@ -119,5 +119,11 @@ describe("explainLabels", () => {
   it("uses spot prices to choose the arch", () => {
     const result = explainLabels(["runs-fleet"], { ...options, spotPrices: { "c6i.large": 0.01 } });
     expect(result).toMatchObject({ outcome: "accepted", arch: "amd64" });
+  });
+
+  it("joins every problem into one reason for the job record", () => {
+    expect(rejectionReason(rejected("runs-fleet/cpus=4/os=windows/arch=arm64").errors)).toBe(
+      'unknown key "cpus" — did you mean "cpu"?; os=windows runs on amd64 only; arch=arm64 is not allowed',
+    );
   });
 });

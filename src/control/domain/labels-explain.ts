@@ -47,3 +47,8 @@ export function explainLabels(labels: readonly string[], options: ExplainOptions
   const { arch, candidates } = resolved;
   return { outcome: "accepted", spec, label, token, alias, region, arch, candidates };
 }
+
+/** One line for a job's stored `reason`: every problem, in the order found. */
+export function rejectionReason(errors: readonly LabelError[]): string {
+  return errors.map((e) => e.message).join("; ");
+}

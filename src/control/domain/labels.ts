@@ -15,7 +15,12 @@ export {
   parseCatalog,
 } from "./catalog.ts";
 export { defaultCatalog } from "./catalog-default.ts";
-export { type ExplainOptions, type Explanation, explainLabels } from "./labels-explain.ts";
+export {
+  type ExplainOptions,
+  type Explanation,
+  explainLabels,
+  rejectionReason,
+} from "./labels-explain.ts";
 export { parseLabels } from "./labels-parse.ts";
 export { specToLabel } from "./labels-serialise.ts";
 export {
