@@ -18,7 +18,12 @@ export interface JobQueue {
   /** Sends one job message; returns the queue's message id. */
   send(
     message: JobMessage,
-    options?: { traceparent?: string | null; delaySeconds?: number },
+    options?: {
+      traceparent?: string | null;
+      delaySeconds?: number;
+      /** FIFO deduplication id; defaults to `<jobId>-<retryCount>`. */
+      dedupId?: string;
+    },
   ): Promise<string>;
   /** Long-polls for up to `max` (≤ 10) messages. */
   receive(options: {

@@ -11,7 +11,7 @@ import type { Clock } from "../ports/clock.ts";
 import type { JobQueue } from "../ports/job-queue.ts";
 import type { JobStore } from "../ports/job-store.ts";
 import type { Logger } from "../ports/logger.ts";
-import { jobMessageFor } from "./job-message.ts";
+import { sendJob } from "./requeue.ts";
 import type { ResolveLabels } from "./label-resolver.ts";
 import { annotate, currentTraceparent } from "./tracing.ts";
 
@@ -105,7 +105,7 @@ export function createIntake(deps: IntakeDeps) {
     }
     // The job is durable before the message exists: if the send fails or we crash here, the
     // reconciler re-sends it once `lastEnqueuedAt` is old enough, so the job is never lost.
-    const messageId = await queue.send(jobMessageFor(stored), { traceparent: stored.traceparent });
+    const messageId = await sendJob({ queue }, stored);
     logger.info("job queued", {
       jobId,
       repo: job.repo,

@@ -53,7 +53,7 @@ export function createSqsJobQueue(options: { client: SQSClient; url: string }): 
             ...(fifo
               ? {
                   MessageGroupId: message.jobId,
-                  MessageDeduplicationId: `${message.jobId}-${message.retryCount}`,
+                  MessageDeduplicationId: opts.dedupId ?? `${message.jobId}-${message.retryCount}`,
                 }
               : opts.delaySeconds
                 ? { DelaySeconds: opts.delaySeconds }
