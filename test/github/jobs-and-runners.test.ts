@@ -129,3 +129,20 @@ describe("removing runners", () => {
     expect(h!.fake.count("DELETE", /^\/orgs\/acme\/actions\/runners\/\d+$/)).toBe(1);
   });
 });
+
+describe("a lost installation", () => {
+  it("is an error, not an unknown job or a runner already gone", async () => {
+    await ready();
+    h!.fake.setJob(repo, 42, "queued");
+    h!.fake.state.installations.delete(7); // the App was uninstalled
+    await expect(
+      h!.github.jobStatus({ repo, jobId: "42", installationId: 7 }),
+    ).rejects.toMatchObject({
+      code: "github.installation_unavailable",
+      retryable: false,
+    });
+    await expect(
+      h!.github.removeRunner({ repo, runnerName: "runs-fleet-1-i-1", installationId: 7 }),
+    ).rejects.toMatchObject({ code: "github.installation_unavailable" });
+  });
+});

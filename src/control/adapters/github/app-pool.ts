@@ -170,6 +170,8 @@ export function createAppPool(deps: AppPoolDeps) {
           return await call(client(chosen.appId, chosen.installationId), chosen);
         } catch (err) {
           const error = fromGitHubError(err, target.what, deps.clock.now());
+          // A lost installation may have been replaced (re-installed App): look again next time.
+          if (error.code === "github.installation_unavailable") discovered.delete(key);
           if (error.code === "throttled" && error.retryAfterMs !== undefined) {
             deps.tracker.block(chosen, deps.clock.now() + error.retryAfterMs);
             deps.logger.warn("GitHub rate limit hit", {

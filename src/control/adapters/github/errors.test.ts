@@ -52,3 +52,25 @@ describe("throttleWaitMs", () => {
     expect(throttleWaitMs(500, { "retry-after": "5" }, "", now)).toBeUndefined();
   });
 });
+
+describe("errors that are not GitHub's answer to the call itself", () => {
+  it("names a failed token exchange as a lost installation, not a missing thing", () => {
+    const err = Object.assign(requestError(404, "Not Found"), {
+      request: { url: "https://api.github.com/app/installations/7/access_tokens" },
+    });
+    expect(fromGitHubError(err, "x", now)).toMatchObject({
+      code: "github.installation_unavailable",
+      retryable: false,
+    });
+  });
+
+  it("does not retry an answer it cannot read", async () => {
+    const v = await import("valibot");
+    const bad = v.safeParse(v.object({ id: v.number() }), { id: "x" });
+    const err = bad.success ? undefined : new v.ValiError(bad.issues);
+    expect(fromGitHubError(err, "x", now)).toMatchObject({
+      code: "github.bad_response",
+      retryable: false,
+    });
+  });
+});

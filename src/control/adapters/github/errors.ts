@@ -1,3 +1,4 @@
+import * as v from "valibot";
 import { ConflictError, FleetError, NotFoundError } from "../../domain/errors.ts";
 
 /** Response headers as Octokit hands them over (lower-case names). */
@@ -7,6 +8,7 @@ export type Headers = Readonly<Record<string, string | number | undefined>>;
 interface RequestErrorLike {
   status?: number;
   message?: string;
+  request?: { url?: string };
   response?: { headers?: Headers; data?: unknown };
 }
 
@@ -58,25 +60,43 @@ export function throttleWaitMs(
     const reset = header(headers, "x-ratelimit-reset");
     return reset === undefined ? defaultSecondaryWaitMs : Math.max(1000, reset * 1000 - now);
   }
-  if (status === 429 || /secondary rate limit|rate limit exceeded|abuse/i.test(message))
+  if (status === 429 || /secondary rate limit|rate limit exceeded|abuse/i.test(message)) {
     return defaultSecondaryWaitMs;
+  }
   return undefined;
+}
+
+/** True when the failed request was the exchange of the App's JWT for an installation token. */
+export function isTokenExchange(err: unknown): boolean {
+  const url = (err as RequestErrorLike | null)?.request?.url ?? "";
+  return /\/app\/installations\/\d+\/access_tokens$/.test(url);
 }
 
 /** Translates an Octokit error into our own, saying whether and when a retry can help. */
 export function fromGitHubError(err: unknown, what: string, now: number): FleetError {
   if (err instanceof FleetError) return err;
+  if (err instanceof v.ValiError) {
+    // GitHub answered something we cannot read; asking again gets the same answer.
+    const issues = v.summarize(err.issues);
+    return new FleetError("github.bad_response", `${what} failed: unexpected answer: ${issues}`);
+  }
   const status = statusOf(err);
   const message = githubMessage(err);
   const text = `${what} failed: GitHub answered ${status ?? "nothing"}: ${message}`;
-  if (status === undefined)
+  if (status === undefined) {
     return new FleetError("github.error", text, { retryable: true, cause: err });
+  }
   const wait = throttleWaitMs(status, (err as RequestErrorLike).response?.headers, message, now);
   if (wait !== undefined) {
     return new FleetError("throttled", text, { retryable: true, retryAfterMs: wait, cause: err });
   }
-  if (status >= 500)
+  if (status >= 500) {
     return new FleetError("github.unavailable", text, { retryable: true, cause: err });
+  }
+  if (isTokenExchange(err) && (status === 403 || status === 404)) {
+    // The installation is gone or suspended: not the same as the job or runner being gone.
+    return new FleetError("github.installation_unavailable", text, { cause: err });
+  }
   if (status === 404) return new NotFoundError(text);
   if (status === 409) return new ConflictError(text, { cause: err });
   if (status === 401) return new FleetError("github.unauthorized", text, { cause: err });
