@@ -1,7 +1,7 @@
 import type { Alias } from "../domain/aliases.ts";
 import type { Catalog } from "../domain/catalog.ts";
 import { defaultCatalog } from "../domain/catalog-default.ts";
-import { explainLabels } from "../domain/labels-explain.ts";
+import { explainLabels, rejectionReason } from "../domain/labels-explain.ts";
 import type { Candidate, Spec } from "../domain/spec.ts";
 
 /** What intake learns from a job's labels. */
@@ -36,8 +36,8 @@ export function createLabelResolver(options: {
       case "rejected":
         return {
           kind: "rejected",
-          spec: null,
-          reason: `${result.label}: ${result.errors.map((e) => e.message).join("; ")}`,
+          spec: result.spec,
+          reason: `${result.label}: ${rejectionReason(result.errors)}`,
         };
       case "accepted":
         return { kind: "accepted", spec: result.spec, candidates: result.candidates };
