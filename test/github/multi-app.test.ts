@@ -47,4 +47,29 @@ describe("several Apps", () => {
     await ask();
     expect(jobCalls()).toEqual([72, 72]);
   });
+
+  it("shares one installation look-up between concurrent calls", async () => {
+    await twoApps();
+    await Promise.all([ask(), ask(), ask()]);
+    expect(h!.fake.count("GET", "/orgs/acme/installation")).toBe(2); // once per App
+    expect(jobCalls()).toHaveLength(3);
+  });
+
+  it("retries a look-up that met a server error", async () => {
+    await twoApps();
+    h!.fake.fail({ path: "/orgs/acme/installation", status: 502, times: 2 });
+    expect(await ask()).toBe("queued");
+    expect(h!.sleeps).toHaveLength(1);
+  });
+
+  it("looks again after an installation went away", async () => {
+    await twoApps();
+    await ask();
+    h!.fake.state.installations.delete(72);
+    h!.fake.addInstallation({ id: 73, appId: "102", owner: "acme" }); // re-installed
+    await expect(ask()).rejects.toMatchObject({ code: "github.installation_unavailable" });
+    await ask();
+    await ask();
+    expect(jobCalls()).toEqual([71, 71, 73]);
+  });
 });

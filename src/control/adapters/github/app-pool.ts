@@ -1,10 +1,10 @@
 import type { Octokit } from "@octokit/core";
-import * as v from "valibot";
 import { FleetError } from "../../domain/errors.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Logger } from "../../ports/logger.ts";
 import type { GitHubConfig } from "./config.ts";
-import { fromGitHubError, statusOf } from "./errors.ts";
+import { fromGitHubError } from "./errors.ts";
+import { accountKey, createInstallationFinder, type Installation } from "./installations.ts";
 import { createAppOctokit } from "./octokit.ts";
 import type { RateLimitTracker } from "./rate-limit.ts";
 import { backoffMs, type RetryPolicy, withJitterMs } from "./retry.ts";
@@ -26,12 +26,6 @@ export interface AppPoolDeps {
   discoveryTtlMs: number;
 }
 
-/** One App installed on the account a call is about. */
-export interface Installation {
-  appId: string;
-  installationId: number;
-}
-
 /** What a call is about: the repository (`owner/name`) and, when known, the installation. */
 export interface Target {
   repo: string;
@@ -39,8 +33,6 @@ export interface Target {
   /** Says what is being done, for error messages. */
   what: string;
 }
-
-const InstallationSchema = v.object({ id: v.number() });
 
 /**
  * The configured Apps and their clients: finds which installations can act on a repository,
@@ -52,7 +44,6 @@ export function createAppPool(deps: AppPoolDeps) {
     cache: createTokenCache(deps.clock, deps.tokenRefreshMarginMs),
     clients: new Map<number | "app", Octokit>(),
   }));
-  const discovered = new Map<string, { installations: Installation[]; until: number }>();
   const turns = new Map<string, number>();
 
   const client = (appId: string, installationId?: number): Octokit => {
@@ -81,51 +72,12 @@ export function createAppPool(deps: AppPoolDeps) {
     return octokit;
   };
 
-  const accountKey = (repo: string) =>
-    deps.config.runnerScope === "org" ? (repo.split("/")[0] ?? repo) : repo;
-
-  /** Asks each App whether it is installed where `repo` lives (JWT calls, cached). */
-  const discover = async (repo: string): Promise<Installation[]> => {
-    const key = accountKey(repo);
-    const known = discovered.get(key);
-    if (known !== undefined && known.until > deps.clock.now()) return known.installations;
-    const [owner, name] = repo.split("/");
-    const found: Installation[] = [];
-    let failure: FleetError | undefined;
-    for (const { app } of apps) {
-      try {
-        const res =
-          deps.config.runnerScope === "org"
-            ? await client(app.appId).request("GET /orgs/{org}/installation", { org: owner ?? "" })
-            : await client(app.appId).request("GET /repos/{owner}/{repo}/installation", {
-                owner: owner ?? "",
-                repo: name ?? "",
-              });
-        const parsed = v.safeParse(InstallationSchema, res.data);
-        if (parsed.success) found.push({ appId: app.appId, installationId: parsed.output.id });
-      } catch (err) {
-        if (statusOf(err) !== 404)
-          failure = fromGitHubError(err, `installation look-up for ${key}`, deps.clock.now());
-      }
-    }
-    if (found.length === 0) {
-      throw (
-        failure ??
-        new FleetError("github.not_installed", `no configured GitHub App is installed on ${key}`)
-      );
-    }
-    discovered.set(key, { installations: found, until: deps.clock.now() + deps.discoveryTtlMs });
-    return found;
-  };
-
-  const candidates = async (target: Target): Promise<Installation[]> => {
-    const only = apps[0];
-    // One App and an installation id from the webhook: nothing to look up.
-    if (apps.length === 1 && only !== undefined && target.installationId !== undefined) {
-      return [{ appId: only.app.appId, installationId: target.installationId }];
-    }
-    return discover(target.repo);
-  };
+  const installations = createInstallationFinder({
+    config: deps.config,
+    clock: deps.clock,
+    ttlMs: deps.discoveryTtlMs,
+    appClient: (appId) => client(appId),
+  });
 
   /** The next installation in turn whose budget is not on hold, or how long until one is free. */
   const pick = (key: string, list: Installation[]): Installation | { waitMs: number } => {
@@ -152,9 +104,20 @@ export function createAppPool(deps: AppPoolDeps) {
       target: Target,
       call: (octokit: Octokit, inst: Installation) => Promise<T>,
     ): Promise<T> {
-      const key = accountKey(target.repo);
+      const key = accountKey(deps.config, target.repo);
       for (let attempt = 1; ; attempt++) {
-        const list = await candidates(target);
+        let list: Installation[];
+        try {
+          list = await installations.find(target.repo, target.installationId);
+        } catch (err) {
+          const error = fromGitHubError(err, target.what, deps.clock.now());
+          const wait = error.retryAfterMs ?? backoffMs(attempt, deps.retry, deps.random);
+          if (!error.retryable || attempt >= deps.retry.attempts || wait > deps.retry.maxWaitMs) {
+            throw error;
+          }
+          await deps.sleep(withJitterMs(wait, deps.random));
+          continue;
+        }
         let chosen = pick(key, list);
         if ("waitMs" in chosen && chosen.waitMs <= deps.retry.maxWaitMs) {
           await deps.sleep(withJitterMs(chosen.waitMs, deps.random));
@@ -171,7 +134,7 @@ export function createAppPool(deps: AppPoolDeps) {
         } catch (err) {
           const error = fromGitHubError(err, target.what, deps.clock.now());
           // A lost installation may have been replaced (re-installed App): look again next time.
-          if (error.code === "github.installation_unavailable") discovered.delete(key);
+          if (error.code === "github.installation_unavailable") installations.forget(target.repo);
           if (error.code === "throttled" && error.retryAfterMs !== undefined) {
             deps.tracker.block(chosen, deps.clock.now() + error.retryAfterMs);
             deps.logger.warn("GitHub rate limit hit", {

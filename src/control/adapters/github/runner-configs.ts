@@ -5,8 +5,9 @@ import { FleetError, NotFoundError, ValidationError } from "../../domain/errors.
 import type { Clock } from "../../ports/clock.ts";
 import { type RunnerRequest, runnerName } from "../../ports/github.ts";
 import type { Logger } from "../../ports/logger.ts";
-import type { AppPool, Installation } from "./app-pool.ts";
+import type { AppPool } from "./app-pool.ts";
 import type { GitHubConfig } from "./config.ts";
+import type { Installation } from "./installations.ts";
 
 const JitSchema = v.object({
   runner: v.object({ id: v.number() }),
