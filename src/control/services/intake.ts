@@ -11,8 +11,10 @@ import type { Clock } from "../ports/clock.ts";
 import type { JobQueue } from "../ports/job-queue.ts";
 import type { JobStore } from "../ports/job-store.ts";
 import type { Logger } from "../ports/logger.ts";
-import { sendJob } from "./requeue.ts";
+import type { MarkerStore } from "../ports/marker-store.ts";
+import { rerunMarkerName } from "./interruptions.ts";
 import type { ResolveLabels } from "./label-resolver.ts";
+import { sendJob } from "./requeue.ts";
 import { annotate, currentTraceparent } from "./tracing.ts";
 
 /** What intake did with one delivery; `outcome` becomes the HTTP answer. */
@@ -31,6 +33,10 @@ export interface IntakeDeps {
   resolveLabels: ResolveLabels;
   clock: Clock;
   logger: Logger;
+  /** Where re-run markers are kept: a re-run after a spot interruption goes on-demand. */
+  markers?: MarkerStore;
+  /** Called when GitHub fails a job whose instance a spot interruption took. */
+  onInterruptedJobConcluded?(job: Job): Promise<void>;
 }
 
 const maxConflictRetries = 5;
@@ -70,6 +76,17 @@ export function createIntake(deps: IntakeDeps) {
       completedAt: null,
       version: 1,
     };
+  };
+
+  /** The re-run marker of this job's previous attempt, when a spot interruption caused the re-run. */
+  const rerunMarker = async (event: WorkflowJobEvent): Promise<{ retryCount: number } | null> => {
+    const wj = event.workflow_job;
+    if (!deps.markers || (wj.run_attempt ?? 1) < 2) return null;
+    const value = await deps.markers.get(
+      rerunMarkerName(event.repository.full_name, String(wj.run_id), wj.name ?? null),
+    );
+    const retryCount = value?.retryCount;
+    return typeof retryCount === "number" ? { retryCount } : null;
   };
 
   /** `queued`: store the job (idempotent), then enqueue it. Answer only after both. */
@@ -149,6 +166,20 @@ export function createIntake(deps: IntakeDeps) {
         if (!created) continue;
         logger.warn("job recorded without a queued delivery", { jobId, status: target });
         return { outcome: "recorded", jobId, status: target };
+      }
+      if (
+        current.status === "interrupted" &&
+        target !== "running" &&
+        deps.onInterruptedJobConcluded
+      ) {
+        // GitHub failed the attempt a spot interruption killed: ask for a new attempt instead.
+        await deps.onInterruptedJobConcluded(current);
+        return {
+          outcome: "updated",
+          jobId,
+          status: "failed",
+          reason: "re-run requested after a spot interruption",
+        };
       }
       if (current.status === target || isTerminal(current.status)) {
         return { outcome: "duplicate", jobId, status: current.status };
