@@ -41,6 +41,7 @@ describe("agent lifecycle (local mode, dry-run runner)", () => {
     const running = q.of("heartbeat").filter((h) => h.phase === "running");
     expect(running.length).toBeGreaterThanOrEqual(2);
     expect(running.every((h) => h.jobId === "101" && (h.freeMemoryMiB ?? 0) > 0)).toBe(true);
+    expect(running.every((h) => (h.freeDiskGiB ?? 0) > 0 && h.uptimeSeconds >= 0)).toBe(true);
     // Heartbeats come at their interval (0.2 s here), never faster.
     const times = q.of("heartbeat").map((h) => Date.parse(h.at));
     for (let i = 1; i < times.length; i++) {

@@ -1,12 +1,13 @@
 /**
- * Calls `fn` every `ms` until `signal` aborts; a run never overlaps the previous one, and an
- * error in one run does not stop the next.
+ * Calls `fn` every `ms` (the first time at once when `immediate`) until `signal` aborts; a run
+ * never overlaps the previous one, and an error in one run does not stop the next.
  */
 export function every(
   ms: number,
   signal: AbortSignal,
   fn: () => Promise<void>,
   onError: (err: unknown) => void,
+  immediate = false,
 ): Promise<void> {
   return new Promise((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -28,6 +29,6 @@ export function every(
       },
       { once: true },
     );
-    timer = setTimeout(tick, ms);
+    timer = setTimeout(tick, immediate ? 0 : ms);
   });
 }

@@ -18,8 +18,9 @@ export function startMonitors(
     config.heartbeatSeconds * 1000,
     signal,
     async () => {
-      const stats = await readSystemStats(config.runnerDir, config.platform).catch(() =>
-        readSystemStats(".", config.platform),
+      const stats = await readSystemStats(
+        [config.runnerDir, config.spoolDir, "/"],
+        config.platform,
       );
       await outbox.send(
         events.make("heartbeat", {
@@ -31,6 +32,7 @@ export function startMonitors(
       );
     },
     (err) => logger.warn("heartbeat failed", { err }),
+    true,
   );
   const check = createInterruptionCheck(ctx.imds);
   const interruptions = every(
@@ -51,6 +53,8 @@ export function startMonitors(
       }
     },
     (err) => logger.warn("checking IMDS for interruption notices failed", { err }),
+    // A notice may already be there when the agent starts.
+    true,
   );
   return Promise.all([heartbeat, interruptions]).then(() => undefined);
 }

@@ -10,9 +10,16 @@ export interface SystemStats {
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** Reads load, free memory and free disk (of the filesystem holding `diskPath`). */
-export async function readSystemStats(diskPath: string, platform: string): Promise<SystemStats> {
-  const disk = await statfs(diskPath).catch(() => undefined);
+/** Reads load, free memory and free disk (of the first of `diskPaths` that exists). */
+export async function readSystemStats(
+  diskPaths: readonly string[],
+  platform: string,
+): Promise<SystemStats> {
+  let disk: { bavail: number; bsize: number } | undefined;
+  for (const path of diskPaths) {
+    disk = await statfs(path).catch(() => undefined);
+    if (disk) break;
+  }
   return {
     // Windows has no load average (Node reports zeros): leave it out rather than lie.
     ...(platform === "win32" ? {} : { load1: round(loadavg()[0] ?? 0) }),
