@@ -62,6 +62,14 @@ const EnvSchema = v.object({
   RUNS_FLEET_CONFIG_FILE: v.optional(v.string()),
   RUNS_FLEET_LOG_LEVEL: v.optional(v.picklist(["debug", "info", "warn", "error"]), "info"),
   RUNS_FLEET_JOB_RETENTION_DAYS: v.optional(Seconds, "30"),
+  RUNS_FLEET_EC2_ENDPOINT: v.optional(Url),
+  RUNS_FLEET_SSM_ENDPOINT: v.optional(Url),
+  RUNS_FLEET_SSM_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^\/[\w./-]*[^/]$/, "must start with / and not end with /")), "/runs-fleet"),
+  RUNS_FLEET_BATCH_WINDOW_MS: v.optional(Seconds, "500"),
+  RUNS_FLEET_DRY_RUN_JOB_SECONDS: v.optional(Seconds, "5"),
+  RUNS_FLEET_LOCAL_HEARTBEAT_SECONDS: v.optional(Seconds, "5"),
+  RUNS_FLEET_AGENT_COMMAND: v.optional(v.string()),
+  RUNS_FLEET_LOOPS: v.optional(v.picklist(["on", "off"], 'must be "on" or "off"'), "on"),
   OTEL_EXPORTER_OTLP_ENDPOINT: v.optional(Url),
   OTEL_SERVICE_NAME: v.optional(v.string(), "runs-fleet"),
 });
@@ -78,7 +86,18 @@ export interface Config {
   tablePrefix: string;
   jobQueueUrl: string | undefined;
   eventsQueueUrl: string | undefined;
-  endpoints: { dynamodb?: string; sqs?: string };
+  endpoints: { dynamodb?: string; sqs?: string; ec2?: string; ssm?: string };
+  ssmPrefix: string;
+  /** Milliseconds the first job of a placement waits for others to share its launch. */
+  batchWindowMs: number;
+  /** Length of a simulated job when no GitHub App is configured. */
+  dryRunJobSeconds: number;
+  /** Heartbeat interval of local agents. */
+  localHeartbeatSeconds: number;
+  /** Command that starts a local agent (default: Bun running the agent's source). */
+  agentCommand: string | undefined;
+  /** Whether this process runs the scheduler, events and housekeeping loops. */
+  loops: boolean;
   region: string;
   regions: string[];
   environments: string[];
@@ -133,7 +152,15 @@ export function parseConfig(env: Env): Config {
     endpoints: {
       ...(e.RUNS_FLEET_DYNAMODB_ENDPOINT ? { dynamodb: e.RUNS_FLEET_DYNAMODB_ENDPOINT } : {}),
       ...(e.RUNS_FLEET_SQS_ENDPOINT ? { sqs: e.RUNS_FLEET_SQS_ENDPOINT } : {}),
+      ...(e.RUNS_FLEET_EC2_ENDPOINT ? { ec2: e.RUNS_FLEET_EC2_ENDPOINT } : {}),
+      ...(e.RUNS_FLEET_SSM_ENDPOINT ? { ssm: e.RUNS_FLEET_SSM_ENDPOINT } : {}),
     },
+    ssmPrefix: e.RUNS_FLEET_SSM_PREFIX,
+    batchWindowMs: e.RUNS_FLEET_BATCH_WINDOW_MS,
+    dryRunJobSeconds: e.RUNS_FLEET_DRY_RUN_JOB_SECONDS,
+    localHeartbeatSeconds: e.RUNS_FLEET_LOCAL_HEARTBEAT_SECONDS,
+    agentCommand: e.RUNS_FLEET_AGENT_COMMAND,
+    loops: e.RUNS_FLEET_LOOPS === "on",
     region,
     regions,
     environments: e.RUNS_FLEET_ENVIRONMENTS ?? ["default"],

@@ -1,5 +1,9 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, deliver, WEBHOOK_SECRET, workflowJobExample } from "../support/app.ts";
+import { awsFleetFile, githubAppEnv } from "../support/aws-mode.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
 import { bin, startProcess } from "../support/processes.ts";
 
@@ -14,6 +18,8 @@ afterAll(async () => {
 describe("the control plane under Deno", () => {
   it("boots from src/control/entry/deno.ts and answers a signed webhook", async () => {
     const queue = b.newQueue();
+    const configFile = join(await mkdtemp(join(tmpdir(), "runs-fleet-deno-")), "fleet.yaml");
+    await writeFile(configFile, awsFleetFile);
     const proc = startProcess(
       bin("deno"),
       [
@@ -39,6 +45,8 @@ describe("the control plane under Deno", () => {
         AWS_ACCESS_KEY_ID: "test",
         AWS_SECRET_ACCESS_KEY: "test",
         DENO_NO_UPDATE_CHECK: "1",
+        RUNS_FLEET_CONFIG_FILE: configFile,
+        ...githubAppEnv(),
       },
     );
     try {

@@ -3,6 +3,7 @@ import type { LambdaContext, LambdaEvent } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLambdaHandler } from "../../src/control/entry/lambda.ts";
 import { ADMIN_TOKEN, WEBHOOK_SECRET, workflowJobExample } from "../support/app.ts";
+import { awsFleetFile, githubAppEnv } from "../support/aws-mode.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
 
 let b: Backends;
@@ -63,8 +64,9 @@ describe("the control plane on AWS Lambda", () => {
         RUNS_FLEET_WEBHOOK_SECRET: WEBHOOK_SECRET,
         RUNS_FLEET_ADMIN_TOKEN: ADMIN_TOKEN,
         AWS_REGION: "us-east-1",
+        ...githubAppEnv(),
       },
-      "aliases:\n  - match: ci-large\n    spec: cpu=8/arch=amd64\n",
+      awsFleetFile,
     );
     const body = JSON.stringify(
       await workflowJobExample("queued", { labels: ["ci-large"], jobId: 990001 }),

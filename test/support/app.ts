@@ -1,9 +1,17 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sign } from "@octokit/webhooks-methods";
+import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
+import { createFileRunnerConfigStore } from "../../src/control/adapters/local/file-runner-config-store.ts";
+import { createLocalCompute } from "../../src/control/adapters/local/local-compute.ts";
+import { localPlacementConfig } from "../../src/control/adapters/local/local-placement.ts";
 import { parseConfig } from "../../src/control/config.ts";
 import { composeControlPlane } from "../../src/control/entry/compose.ts";
 import type { Clock } from "../../src/control/ports/clock.ts";
 import { systemClock } from "../../src/control/ports/clock.ts";
-import { createJsonLogger, type Logger } from "../../src/control/ports/logger.ts";
+import type { Compute } from "../../src/control/ports/compute.ts";
+import type { GitHub } from "../../src/control/ports/github.ts";
+import { createJsonLogger, type Logger, silentLogger } from "../../src/control/ports/logger.ts";
 import {
   createLabelResolver,
   type ResolveLabels,
@@ -24,19 +32,26 @@ export function buildPlane(
   b: Backends,
   options: {
     queueUrl?: string;
+    eventsQueueUrl?: string;
     resolveLabels?: ResolveLabels;
     logger?: Logger;
     clock?: Clock;
+    compute?: Compute;
+    github?: GitHub;
+    runnerConfigDir?: string;
+    batchWindowMs?: number;
   } = {},
 ) {
   const config = parseConfig({ RUNS_FLEET_TABLE_PREFIX: b.prefix });
   const jobQueueUrl = options.queueUrl ?? b.newQueue();
+  const eventsQueueUrl = options.eventsQueueUrl ?? b.newQueue("events");
+  const clock = options.clock ?? systemClock;
   const plane = composeControlPlane({
     config,
     dynamodb: b.dynamodb,
     sqs: b.sqsClient,
     jobQueueUrl,
-    eventsQueueUrl: b.newQueue("events"),
+    eventsQueueUrl,
     webhookSecrets: [WEBHOOK_SECRET],
     adminToken: ADMIN_TOKEN,
     resolveLabels:
@@ -46,11 +61,26 @@ export function buildPlane(
         defaultRegion: config.region,
         environments: config.environments,
       }),
+    placement: localPlacementConfig(config.region, config.environments),
+    compute:
+      options.compute ??
+      createLocalCompute({
+        agent: () => ({ command: "sleep", args: ["60"], env: {} }),
+        logDir: join(tmpdir(), "runs-fleet-test-logs"),
+        imds: false,
+        graceSeconds: 1,
+        logger: silentLogger,
+      }),
+    github: options.github ?? createDryRunGitHub({ clock, durationSeconds: 1 }),
+    runnerConfigs: createFileRunnerConfigStore({
+      dir: options.runnerConfigDir ?? join(tmpdir(), `runs-fleet-test-configs-${process.pid}`),
+    }),
+    ...(options.batchWindowMs !== undefined ? { batchWindowMs: options.batchWindowMs } : {}),
     logger: options.logger ?? captureLogger().logger,
-    clock: options.clock ?? systemClock,
+    clock,
     startedAt: systemClock.now(),
   });
-  return { ...plane, jobQueueUrl };
+  return { ...plane, jobQueueUrl, eventsQueueUrl };
 }
 
 let delivery = 0;

@@ -10,7 +10,9 @@ async function main() {
   const file = env.RUNS_FLEET_CONFIG_FILE;
   let built: ReturnType<typeof createAwsControlPlane>;
   try {
-    built = createAwsControlPlane(env, file ? await Deno.readTextFile(file) : undefined);
+    built = createAwsControlPlane(env, file ? await Deno.readTextFile(file) : undefined, (p) =>
+      Deno.readTextFileSync(p),
+    );
   } catch (err) {
     if (err instanceof ValidationError) {
       console.error("runs-fleet: invalid configuration:");

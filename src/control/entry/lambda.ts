@@ -7,7 +7,9 @@ import { setupTracing } from "./otel.ts";
 
 /** Builds a Lambda handler for API Gateway (REST or HTTP API), ALB and function URL events. */
 export function createLambdaHandler(env: Env, fleetFileText: string | undefined) {
-  const { config, plane } = createAwsControlPlane(env, fleetFileText);
+  const { config, plane } = createAwsControlPlane(env, fleetFileText, (p) =>
+    readFileSync(p, "utf8"),
+  );
   setupTracing({
     endpoint: config.otlpEndpoint,
     serviceName: config.serviceName,

@@ -1,28 +1,40 @@
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { serve } from "@hono/node-server";
 import { VERSION } from "../../shared/version.ts";
 import { ensureTables } from "../adapters/aws/tables.ts";
-import { type Embedded, localSecrets, startEmbedded } from "../adapters/local/embedded.ts";
 import { type Config, parseConfig } from "../config.ts";
 import { ValidationError } from "../domain/errors.ts";
 import { systemClock } from "../ports/clock.ts";
 import { createJsonLogger } from "../ports/logger.ts";
-import { awsClients } from "./clients.ts";
-import { composeControlPlane, tableDefinitions } from "./compose.ts";
-import { loadLabelResolver } from "./labels.ts";
+import { noopMetrics } from "../ports/metrics.ts";
+import { createLabelResolver } from "../services/label-resolver.ts";
+import { createAwsControlPlane } from "./aws-runtime.ts";
+import { type ControlPlane, composeControlPlane, tableDefinitions } from "./compose.ts";
+import { parseFleetFile } from "./fleet-file.ts";
+import { createLocalRuntime } from "./local-runtime.ts";
+import { startLoops } from "./loops.ts";
 import { setupTracing } from "./otel.ts";
+
+function failConfig(err: unknown): never {
+  if (err instanceof ValidationError) {
+    console.error("runs-fleet: invalid configuration:");
+    for (const issue of err.issues) console.error(`  - ${issue}`);
+    process.exit(2);
+  }
+  throw err;
+}
 
 /** Starts the control plane on Node (and Bun): local mode by default, AWS with RUNS_FLEET_MODE=aws. */
 export async function main(env: Record<string, string | undefined> = process.env) {
   let config: Config;
+  let fileText: string | undefined;
   try {
     config = parseConfig(env);
+    fileText = config.configFile ? await readFile(config.configFile, "utf8") : undefined;
+    parseFleetFile(fileText);
   } catch (err) {
-    if (err instanceof ValidationError) {
-      console.error(`runs-fleet: ${err.message.split(": ")[0]}:`);
-      for (const issue of err.issues) console.error(`  - ${issue}`);
-      process.exit(2);
-    }
-    throw err;
+    failConfig(err);
   }
   const logger = createJsonLogger({ level: config.logLevel, base: { service: "runs-fleet" } });
   const stopTracing = setupTracing({
@@ -31,46 +43,50 @@ export async function main(env: Record<string, string | undefined> = process.env
     version: VERSION,
   });
 
-  let embedded: Embedded | undefined;
-  let secrets: { webhookSecrets: string[]; adminToken: string };
-  let endpoints = config.endpoints;
-  let jobQueueUrl = config.jobQueueUrl;
-  let eventsQueueUrl = config.eventsQueueUrl;
-  let generated = false;
+  let plane: ControlPlane;
+  let close = async () => {};
+  let banner: string[] = [];
   if (config.mode === "local") {
-    embedded = await startEmbedded({ dataDir: config.dataDir });
-    const local = await localSecrets(config.dataDir, {
-      webhookSecret: config.webhookSecrets[0],
-      adminToken: config.adminToken,
+    let local: Awaited<ReturnType<typeof createLocalRuntime>>;
+    try {
+      local = await createLocalRuntime({
+        config,
+        env,
+        logger,
+        clock: systemClock,
+        metrics: noopMetrics,
+      });
+    } catch (err) {
+      failConfig(err);
+    }
+    const fleet = parseFleetFile(fileText);
+    const built = composeControlPlane({
+      ...local.runtime,
+      resolveLabels: createLabelResolver({
+        regions: config.regions,
+        defaultRegion: config.region,
+        environments: config.environments,
+        aliases: fleet.aliases,
+      }),
     });
-    generated = local.generated;
-    secrets = {
-      webhookSecrets: [local.webhookSecret, ...config.webhookSecrets.slice(1)],
-      adminToken: local.adminToken,
-    };
-    endpoints = { dynamodb: embedded.dynamodbEndpoint, sqs: embedded.sqsEndpoint };
-    jobQueueUrl = embedded.jobQueueUrl;
-    eventsQueueUrl = embedded.eventsQueueUrl;
+    await ensureTables(local.runtime.dynamodb, tableDefinitions(built.tables));
+    plane = built;
+    close = local.close;
+    banner = [
+      `  webhook secret: ${local.runtime.webhookSecrets[0]}`,
+      `  admin token:    ${local.runtime.adminToken}`,
+      `  data:           ${config.dataDir}${local.generated ? " (secrets generated and saved here)" : ""}`,
+      `  GitHub:         ${local.dryRun ? "dry run (no App configured): agents simulate each job" : "GitHub App"}`,
+    ];
   } else {
-    secrets = { webhookSecrets: config.webhookSecrets, adminToken: config.adminToken ?? "" };
+    try {
+      plane = createAwsControlPlane(env, fileText, (p) => readFileSync(p, "utf8")).plane;
+    } catch (err) {
+      failConfig(err);
+    }
   }
-  if (!jobQueueUrl || !eventsQueueUrl) throw new Error("queue URLs missing after configuration");
 
-  const clients = awsClients({ region: config.region, endpoints, local: config.mode === "local" });
-  const resolveLabels = await loadLabelResolver(config);
-  const plane = composeControlPlane({
-    config,
-    ...clients,
-    jobQueueUrl,
-    eventsQueueUrl,
-    ...secrets,
-    resolveLabels,
-    logger,
-    clock: systemClock,
-    startedAt: systemClock.now(),
-  });
-  if (config.mode === "local") await ensureTables(clients.dynamodb, tableDefinitions(plane.tables));
-
+  const loops = config.loops ? startLoops(plane, logger) : null;
   const server = serve(
     { fetch: plane.app.fetch, hostname: config.host, port: config.port },
     (info) => {
@@ -83,9 +99,7 @@ export async function main(env: Record<string, string | undefined> = process.env
             `runs-fleet ${VERSION} — local mode`,
             `  URL:            ${url}`,
             `  webhook:        ${url}/webhook`,
-            `  webhook secret: ${secrets.webhookSecrets[0]}`,
-            `  admin token:    ${secrets.adminToken}`,
-            `  data:           ${config.dataDir}${generated ? " (secrets generated and saved here)" : ""}`,
+            ...banner,
             "",
           ].join("\n"),
         );
@@ -99,8 +113,9 @@ export async function main(env: Record<string, string | undefined> = process.env
     stopping = true;
     logger.info("shutting down", { signal });
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await loops?.stop();
+    await close();
     await stopTracing();
-    await embedded?.stop();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));

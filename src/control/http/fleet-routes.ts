@@ -1,0 +1,105 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import * as v from "valibot";
+import type { CircuitState } from "../domain/circuit.ts";
+import { type Instance, InstanceStateSchema } from "../domain/instance.ts";
+import type { InstanceStore } from "../ports/instance-store.ts";
+import type { CircuitService } from "../services/circuits.ts";
+
+/** What the admin API shows of an instance. */
+export function instanceView(i: Instance) {
+  return {
+    instanceId: i.instanceId,
+    jobId: i.jobId,
+    state: i.state,
+    market: i.market,
+    instanceType: i.instanceType,
+    region: i.region,
+    az: i.az,
+    pool: i.pool,
+    reason: i.reason,
+    launchedAt: i.launchedAt,
+    startedAt: i.startedAt,
+    lastHeartbeatAt: i.lastHeartbeatAt,
+    terminatedAt: i.terminatedAt,
+  };
+}
+
+/** What the admin API shows of a circuit; times as ISO strings. */
+export function circuitView(c: CircuitState) {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return {
+    instanceType: c.instanceType,
+    state: c.state,
+    interruptionsInWindow: c.interruptions.length,
+    openedAt: iso(c.openedAt),
+    resetAt: iso(c.resetAt),
+    probeStartedAt: iso(c.probeStartedAt),
+  };
+}
+
+const Limit = v.optional(
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, "must be a whole number"),
+    v.transform(Number),
+    v.minValue(1),
+    v.maxValue(1000),
+  ),
+  "100",
+);
+const InstanceQuery = v.object({
+  state: v.optional(InstanceStateSchema),
+  limit: Limit,
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+});
+const InstanceId = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "is not an instance id"),
+);
+const InstanceType = v.pipe(
+  v.string(),
+  v.regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "is not an instance type (like c7g.large)"),
+);
+
+function parseOr400<T extends v.GenericSchema>(
+  schema: T,
+  input: unknown,
+  what: string,
+): v.InferOutput<T> {
+  const parsed = v.safeParse(schema, input);
+  if (!parsed.success)
+    throw new HTTPException(400, { message: `${what} ${v.summarize(parsed.issues)}` });
+  return parsed.output;
+}
+
+/** `GET /api/instances[/:id]`, `GET /api/circuits`, `POST /api/circuits/:instanceType/reset`. */
+export function fleetRoutes(deps: { instances: InstanceStore; circuits: CircuitService }) {
+  const app = new Hono();
+  app.get("/api/instances", async (c) => {
+    const q = parseOr400(InstanceQuery, c.req.query(), "invalid query:");
+    const page = await deps.instances.list({
+      limit: q.limit,
+      ...(q.state ? { state: q.state } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    return c.json({
+      instances: page.instances.map(instanceView),
+      ...(page.next ? { next: page.next } : {}),
+    });
+  });
+  app.get("/api/instances/:instanceId", async (c) => {
+    const id = parseOr400(InstanceId, c.req.param("instanceId"), "instanceId");
+    const instance = await deps.instances.get(id);
+    if (!instance) throw new HTTPException(404, { message: `instance ${id} not found` });
+    return c.json(instanceView(instance));
+  });
+  app.get("/api/circuits", async (c) =>
+    c.json({ circuits: (await deps.circuits.list()).map(circuitView) }),
+  );
+  app.post("/api/circuits/:instanceType/reset", async (c) => {
+    const type = parseOr400(InstanceType, c.req.param("instanceType"), "instanceType");
+    return c.json(circuitView(await deps.circuits.reset(type)));
+  });
+  return app;
+}
