@@ -12,6 +12,8 @@ export interface InstanceStore {
    * change lose its race); an older heartbeat never overwrites a newer one.
    */
   heartbeat(instanceId: string, at: string): Promise<void>;
+  /** Deletes an instance record (retention where the table has no TTL); ConflictError if it moved. */
+  remove(instanceId: string, expectedVersion: number): Promise<void>;
   /** Instances in one state (or all), oldest launch first. */
   list(query: {
     state?: InstanceLifeState;

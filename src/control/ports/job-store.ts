@@ -33,6 +33,23 @@ export interface JobStore {
   transition(jobId: string, change: JobTransition): Promise<Job>;
   /** Jobs in one state (or all), most recently updated first. */
   list(query: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobPage>;
+  /**
+   * Jobs in one state whose last update is older than `updatedBefore` (ISO), oldest first, so a
+   * bounded sweep always sees the longest-waiting jobs.
+   */
+  listUpdatedBefore(query: {
+    status: JobStatus;
+    updatedBefore: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<JobPage>;
+  /**
+   * Records that a queued job's message was sent again at `at` (ISO) without changing its state.
+   * Throws ConflictError when the version moved or the job is no longer queued.
+   */
+  touchEnqueued(jobId: string, expectedVersion: number, at: string): Promise<Job>;
+  /** Deletes a job record (retention where the table has no TTL); ConflictError if it moved. */
+  remove(jobId: string, expectedVersion: number): Promise<void>;
   /** Jobs bound to an instance. */
   byInstance(instanceId: string): Promise<Job[]>;
   /** Cheap round trip to prove the store answers (readiness). */

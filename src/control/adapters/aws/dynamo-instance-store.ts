@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -127,6 +128,26 @@ export function createDynamoInstanceStore(options: {
         // An older or repeated heartbeat, or an instance we never recorded: nothing to change.
         if (!isConditionalCheckFailed(err))
           throw fromAwsError(err, `recording a heartbeat of ${instanceId}`);
+      }
+    },
+
+    async remove(instanceId, expectedVersion) {
+      try {
+        await doc.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { instanceId },
+            ConditionExpression: "#cv = :cv",
+            ExpressionAttributeNames: { "#cv": "version" },
+            ExpressionAttributeValues: { ":cv": expectedVersion },
+          }),
+        );
+      } catch (err) {
+        if (isConditionalCheckFailed(err))
+          throw new ConflictError(
+            `instance ${instanceId} changed since version ${expectedVersion}`,
+          );
+        throw fromAwsError(err, `deleting instance ${instanceId}`);
       }
     },
 

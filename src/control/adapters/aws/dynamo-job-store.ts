@@ -14,6 +14,7 @@ import type { Clock } from "../../ports/clock.ts";
 import type { JobStore, JobTransition } from "../../ports/job-store.ts";
 import { fromAwsError, isConditionalCheckFailed } from "./aws-errors.ts";
 import { compactItem, decodeCursor, encodeCursor } from "./dynamo-items.ts";
+import { jobSweeps } from "./dynamo-job-store-sweeps.ts";
 import { updateExpression } from "./dynamo-update.ts";
 
 /** Parses an item read back from DynamoDB; a corrupt item is an error, never a cast. */
@@ -160,6 +161,8 @@ export function createDynamoJobStore(options: {
         throw fromAwsError(err, "listing jobs");
       }
     },
+
+    ...jobSweeps(doc, tableName, clock, jobFromItem),
 
     async byInstance(instanceId) {
       try {
