@@ -10,6 +10,7 @@ import { localPlacementConfig } from "../adapters/local/local-placement.ts";
 import type { Config, Env } from "../config.ts";
 import { stateChangeEvent } from "../domain/ec2-events.ts";
 import type { Clock } from "../ports/clock.ts";
+import type { EventQueue } from "../ports/event-queue.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { Metrics } from "../ports/metrics.ts";
 import { awsClients, localCredentials } from "./clients.ts";
@@ -20,7 +21,10 @@ import { localRoutes } from "./local-routes.ts";
 const root = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 
 /** The command that plays an instance: the agent's source under the project's own Bun. */
-function agentCommand(config: Config): { command: string; args: string[] } {
+export function agentCommand(config: Pick<Config, "agentCommand">): {
+  command: string;
+  args: string[];
+} {
   if (config.agentCommand) {
     const [command, ...args] = config.agentCommand.split(" ").filter(Boolean);
     return { command: command as string, args };
@@ -29,6 +33,66 @@ function agentCommand(config: Config): { command: string; args: string[] } {
     command: join(root, "node_modules", ".bin", "bun"),
     args: [join(root, "src", "agent", "main.ts")],
   };
+}
+
+/** Local compute whose instances are agent processes reporting to the events queue. */
+export function createAgentCompute(o: {
+  command: string;
+  args: string[];
+  pathEnv: Record<string, string>;
+  eventsQueueUrl: string;
+  sqsEndpoint: string;
+  runnerDir: string;
+  dataDir: string;
+  heartbeatSeconds: number;
+  region: string;
+  logLevel: Config["logLevel"];
+  events: EventQueue;
+  clock: Clock;
+  logger: Logger;
+  idPrefix?: string;
+}) {
+  return createLocalCompute({
+    logDir: join(o.dataDir, "instances"),
+    logger: o.logger.child({ component: "local-compute" }),
+    ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}),
+    agent: ({ instanceId, imdsEndpoint, pool }) => ({
+      command: o.command,
+      args: o.args,
+      env: {
+        ...o.pathEnv,
+        ...agentEnvironment({
+          eventsQueueUrl: o.eventsQueueUrl,
+          sqsEndpoint: o.sqsEndpoint,
+          ...(imdsEndpoint ? { imdsEndpoint } : {}),
+          runnerConfigSource: { kind: "file", dir: o.runnerDir },
+          heartbeatSeconds: o.heartbeatSeconds,
+          interruptionPollSeconds: 1,
+          configPollMaxSeconds: 2,
+          spoolDir: join(o.dataDir, "spool", instanceId),
+          teardown: pool ? "standby" : "exit",
+          graceSeconds: 5,
+          flushTimeoutSeconds: 10,
+          region: o.region,
+          credentials: localCredentials,
+          logLevel: o.logLevel,
+        }),
+      },
+    }),
+    // EventBridge's state-change notifications, emulated: the consumer learns an instance ended.
+    onStateChange: (instanceId, state) => {
+      if (state !== "terminated" && state !== "stopped") return;
+      o.events
+        .send(JSON.stringify(stateChangeEvent(instanceId, state, o.clock.now(), o.region)))
+        .catch((err) =>
+          o.logger.warn("could not report a local instance's state", {
+            instanceId,
+            state,
+            error: err,
+          }),
+        );
+    },
+  });
 }
 
 /**
@@ -61,45 +125,19 @@ export async function createLocalRuntime(options: {
   });
   const events = createSqsEventQueue({ client: clients.sqs, url: embedded.eventsQueueUrl });
   const runnerDir = join(config.dataDir, "runners");
-  const { command, args } = agentCommand(config);
-  const compute = createLocalCompute({
-    logDir: join(config.dataDir, "instances"),
-    logger: logger.child({ component: "local-compute" }),
-    agent: ({ instanceId, imdsEndpoint, pool }) => ({
-      command,
-      args,
-      env: {
-        PATH: options.env.PATH ?? "",
-        HOME: options.env.HOME ?? "",
-        ...agentEnvironment({
-          eventsQueueUrl: embedded.eventsQueueUrl,
-          sqsEndpoint: embedded.sqsEndpoint,
-          ...(imdsEndpoint ? { imdsEndpoint } : {}),
-          runnerConfigSource: { kind: "file", dir: runnerDir },
-          heartbeatSeconds: config.localHeartbeatSeconds,
-          interruptionPollSeconds: 1,
-          spoolDir: join(config.dataDir, "spool", instanceId),
-          teardown: pool ? "standby" : "exit",
-          graceSeconds: 5,
-          region: config.region,
-          credentials: localCredentials,
-          logLevel: config.logLevel,
-        }),
-      },
-    }),
-    // EventBridge's state-change notifications, emulated: the consumer learns an instance ended.
-    onStateChange: (instanceId, state) => {
-      if (state !== "terminated" && state !== "stopped") return;
-      events
-        .send(JSON.stringify(stateChangeEvent(instanceId, state, clock.now(), config.region)))
-        .catch((err) =>
-          logger.warn("could not report a local instance's state", {
-            instanceId,
-            state,
-            error: err,
-          }),
-        );
-    },
+  const compute = createAgentCompute({
+    ...agentCommand(config),
+    pathEnv: { PATH: options.env.PATH ?? "", HOME: options.env.HOME ?? "" },
+    eventsQueueUrl: embedded.eventsQueueUrl,
+    sqsEndpoint: embedded.sqsEndpoint,
+    runnerDir,
+    dataDir: config.dataDir,
+    heartbeatSeconds: config.localHeartbeatSeconds,
+    region: config.region,
+    logLevel: config.logLevel,
+    events,
+    clock,
+    logger,
   });
   const { github, dryRun } = buildGitHub({
     env: options.env,

@@ -167,11 +167,12 @@ export function createIntake(deps: IntakeDeps) {
         logger.warn("job recorded without a queued delivery", { jobId, status: target });
         return { outcome: "recorded", jobId, status: target };
       }
-      if (
-        current.status === "interrupted" &&
-        target !== "running" &&
-        deps.onInterruptedJobConcluded
-      ) {
+      const lostToInterruption =
+        current.status === "interrupted" ||
+        (current.forceOnDemand &&
+          current.retryCount > 0 &&
+          ["queued", "launching", "launched"].includes(current.status));
+      if (lostToInterruption && target === "failed" && deps.onInterruptedJobConcluded) {
         // GitHub failed the attempt a spot interruption killed: ask for a new attempt instead.
         await deps.onInterruptedJobConcluded(current);
         return {

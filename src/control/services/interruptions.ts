@@ -89,7 +89,13 @@ export async function handleSpotInterruption(
         jobId: job.jobId,
         ...(job.installationId ? { installationId: job.installationId } : {}),
       });
-      if (status === "queued" || status === "unknown") {
+      // Until GitHub's `in_progress` webhook moves a job to `running`, the job had not started
+      // here: give it to a new instance rather than wait for GitHub to fail it.
+      if (
+        status === "queued" ||
+        status === "unknown" ||
+        (status === "in_progress" && job.status === "launched")
+      ) {
         await requeueJob(deps, interrupted, {
           reason: `re-queued on-demand after a spot interruption of ${instanceId}`,
           countRetry: true,

@@ -164,7 +164,11 @@ export function createScheduler(deps: SchedulerDeps) {
       from: "launching",
       to: "launched",
       expectedVersion: claimed.version,
-      patch: { instanceId: launched.instanceId, runnerName, reason: instance.reason },
+      patch: {
+        instanceId: launched.instanceId,
+        runnerName,
+        ...(instance.reason ? { reason: instance.reason } : {}),
+      },
     });
     metrics.count("instances_launched", 1, {
       market: launched.market,

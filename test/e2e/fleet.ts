@@ -1,0 +1,110 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSqsEventQueue } from "../../src/control/adapters/aws/sqs-event-queue.ts";
+import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
+import type { Job } from "../../src/control/domain/job.ts";
+import type { WorkflowJobEvent } from "../../src/control/domain/workflow-job-event.ts";
+import type { ControlPlane } from "../../src/control/entry/compose.ts";
+import { agentCommand, createAgentCompute } from "../../src/control/entry/local-runtime.ts";
+import { startLoops } from "../../src/control/entry/loops.ts";
+import { systemClock } from "../../src/control/ports/clock.ts";
+import { silentLogger } from "../../src/control/ports/logger.ts";
+import { buildPlane } from "../support/app.ts";
+import { type Backends, startBackends } from "../support/control-plane.ts";
+
+export interface Replica {
+  plane: ControlPlane;
+  compute: ReturnType<typeof createAgentCompute>;
+  stopLoops(): Promise<void>;
+}
+
+/**
+ * The whole system in one test process: dynalite + fauxqs shared by `n` control-plane replicas,
+ * each launching real agent processes (Bun running src/agent) that simulate jobs.
+ */
+export async function startFleet(options: { replicas?: number; jobSeconds?: number } = {}) {
+  const b: Backends = await startBackends();
+  const dir = await mkdtemp(join(tmpdir(), "runs-fleet-e2e-"));
+  const jobQueueUrl = b.newQueue();
+  const eventsQueueUrl = b.newQueue("events");
+  // One simulated GitHub, as every replica talks to the same GitHub.
+  const github = createDryRunGitHub({
+    clock: systemClock,
+    durationSeconds: options.jobSeconds ?? 2,
+  });
+  const runnerDir = join(dir, "runners");
+  const replicas: Replica[] = [];
+  let made = 0;
+
+  const addReplica = (): Replica => {
+    const n = ++made;
+    const events = createSqsEventQueue({ client: b.sqsClient, url: eventsQueueUrl });
+    const compute = createAgentCompute({
+      ...agentCommand({ agentCommand: undefined }),
+      pathEnv: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+      eventsQueueUrl,
+      sqsEndpoint: b.sqs.endpoint,
+      runnerDir,
+      dataDir: join(dir, `replica-${n}`),
+      heartbeatSeconds: 0.5,
+      region: "us-east-1",
+      logLevel: "warn",
+      events,
+      clock: systemClock,
+      logger: silentLogger,
+      idPrefix: `local-r${n}-`,
+    });
+    const plane = buildPlane(b, {
+      queueUrl: jobQueueUrl,
+      eventsQueueUrl,
+      compute,
+      github,
+      runnerConfigDir: runnerDir,
+      batchWindowMs: 200,
+    });
+    const loops = startLoops(plane, silentLogger);
+    const replica = { plane, compute, stopLoops: loops.stop };
+    replicas.push(replica);
+    return replica;
+  };
+  for (let i = 0; i < (options.replicas ?? 1); i++) addReplica();
+
+  let seq = 8_000_000_000 + Math.floor(Math.random() * 1_000_000) * 100;
+  const first = () => replicas[0] as Replica;
+  return {
+    b,
+    github,
+    replicas,
+    addReplica,
+    /** A `workflow_job queued` event for a new job id. */
+    queuedEvent(label: string): WorkflowJobEvent {
+      const id = ++seq;
+      return {
+        action: "queued",
+        workflow_job: { id, run_id: id + 7, name: `job-${id}`, labels: [label] },
+        repository: { full_name: "octo-org/e2e" },
+      };
+    },
+    /** Polls the jobs table until `ok(job)` holds, or fails with the last state seen. */
+    async waitForJob(jobId: string, ok: (j: Job) => boolean, timeoutMs = 60_000): Promise<Job> {
+      const deadline = Date.now() + timeoutMs;
+      let last: Job | null = null;
+      while (Date.now() < deadline) {
+        last = await first().plane.jobs.get(jobId);
+        if (last && ok(last)) return last;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(
+        `job ${jobId} did not reach the expected state; last seen: ${JSON.stringify(last)}`,
+      );
+    },
+    async stop() {
+      for (const r of replicas) await r.stopLoops();
+      for (const r of replicas) await r.compute.close();
+      await b.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+export type Fleet = Awaited<ReturnType<typeof startFleet>>;
