@@ -1,0 +1,85 @@
+/**
+ * In-memory stand-ins for the ports the benchmarks need besides jobs, queue and instances (which
+ * have real in-memory adapters in src/control/adapters/memory). They keep the stores' rules that
+ * matter on the scheduling path (versioned circuit writes); nothing else.
+ */
+import { ConflictError } from "../../src/control/domain/errors.ts";
+import type { CircuitStore } from "../../src/control/ports/circuit-store.ts";
+import type { EventQueue } from "../../src/control/ports/event-queue.ts";
+import type { MarkerStore } from "../../src/control/ports/marker-store.ts";
+import type { RunnerConfigStore } from "../../src/control/ports/runner-config-store.ts";
+import type { RunnerConfig } from "../../src/shared/runner-config.ts";
+
+type CircuitState = Awaited<ReturnType<CircuitStore["list"]>>[number];
+
+/** Circuits in a map; `save` is version-checked like the DynamoDB store. */
+export function memoryCircuitStore(): CircuitStore {
+  const circuits = new Map<string, CircuitState>();
+  return {
+    async getMany(types) {
+      const out = new Map<string, CircuitState>();
+      for (const t of types) {
+        const c = circuits.get(t);
+        if (c) out.set(t, structuredClone(c));
+      }
+      return out;
+    },
+    async list() {
+      return [...circuits.values()].map((c) => structuredClone(c));
+    },
+    async save(state, expectedVersion) {
+      if ((circuits.get(state.instanceType)?.version ?? 0) !== expectedVersion)
+        throw new ConflictError(`circuit ${state.instanceType} changed`);
+      const next = { ...state, version: expectedVersion + 1 };
+      circuits.set(state.instanceType, next);
+      return structuredClone(next);
+    },
+  };
+}
+
+/** Markers in a map, expiring on the wall clock. */
+export function memoryMarkerStore(): MarkerStore {
+  const markers = new Map<string, { value: Record<string, unknown>; until: number }>();
+  return {
+    async put(name, value, ttlSeconds) {
+      markers.set(name, { value: { ...value }, until: Date.now() + ttlSeconds * 1000 });
+    },
+    async get(name) {
+      const m = markers.get(name);
+      return m && m.until > Date.now() ? { ...m.value } : null;
+    },
+  };
+}
+
+/** An events queue nobody reads in these benchmarks: sends are counted, receives are empty. */
+export function idleEventQueue(): EventQueue & { sent(): number } {
+  let sent = 0;
+  return {
+    async send() {
+      sent++;
+    },
+    async receive() {
+      return [];
+    },
+    async delete() {},
+    async retryLater() {},
+    sent: () => sent,
+  };
+}
+
+/** Runner configs in a map. */
+export function memoryRunnerConfigs(): RunnerConfigStore {
+  const configs = new Map<string, RunnerConfig>();
+  return {
+    async put(id, config) {
+      configs.set(id, structuredClone(config));
+    },
+    async get(id) {
+      const c = configs.get(id);
+      return c ? structuredClone(c) : null;
+    },
+    async delete(id) {
+      configs.delete(id);
+    },
+  };
+}
