@@ -76,7 +76,13 @@ async function main(): Promise<number> {
     process.env.RUNS_FLEET_IMDS_ENDPOINT ||
     envFile.RUNS_FLEET_IMDS_ENDPOINT ||
     "http://169.254.169.254";
-  const imds = createImdsClient({ endpoint: imdsEndpoint });
+  // IMDS can be slow to answer while an instance boots: allow about a minute before giving up.
+  const imds = createImdsClient({
+    endpoint: imdsEndpoint,
+    attempts: 10,
+    maxMs: 5000,
+    timeoutMs: 5000,
+  });
   const imdsStart = Date.now();
   let identity: Awaited<ReturnType<typeof imds.identity>>;
   let tags: Record<string, string>;

@@ -103,7 +103,8 @@ export async function startFleet(options: { replicas?: number; jobSeconds?: numb
       for (const r of replicas) await r.stopLoops();
       for (const r of replicas) await r.compute.close();
       await b.stop();
-      await rm(dir, { recursive: true, force: true });
+      if (!process.env.RUNS_FLEET_KEEP_E2E) await rm(dir, { recursive: true, force: true });
+      else console.log("E2E DIR", dir);
     },
   };
 }

@@ -71,6 +71,7 @@ export function createEventsConsumer(
     instanceId: string,
     state: string,
     at: string,
+    receiveCount = Number.POSITIVE_INFINITY,
   ): Promise<EventOutcome> => {
     if (state === "stopped" || state === "stopping") {
       await patchInstance(instanceId, (i) =>
@@ -79,6 +80,12 @@ export function createEventsConsumer(
       return "applied";
     }
     if (state !== "terminated" && state !== "shutting-down") return "ignored";
+    const pending = await activeJobOf(deps, instanceId);
+    if (pending?.status === "launched" && receiveCount < 5) {
+      // The agent may have run and finished the job; its `completed` event can arrive after
+      // this one (queues do not keep order). Wait for it before deciding the job was lost.
+      return "retry";
+    }
     const inst = await patchInstance(instanceId, (i) =>
       i.state === "terminated" ? null : { state: "terminated", terminatedAt: at },
     );
@@ -155,7 +162,7 @@ export function createEventsConsumer(
     }
   };
 
-  const onEc2 = async (e: Ec2Event): Promise<EventOutcome> => {
+  const onEc2 = async (e: Ec2Event, receiveCount: number): Promise<EventOutcome> => {
     const instanceId = e.detail["instance-id"];
     switch (e["detail-type"]) {
       case "EC2 Spot Instance Interruption Warning":
@@ -169,6 +176,7 @@ export function createEventsConsumer(
           instanceId,
           e.detail.state,
           e.time ?? new Date(deps.clock.now()).toISOString(),
+          receiveCount,
         );
     }
   };
@@ -193,8 +201,9 @@ export function createEventsConsumer(
     const outcome =
       parsed.value.source === "agent"
         ? await onAgent(parsed.value.event)
-        : await onEc2(parsed.value.event);
+        : await onEc2(parsed.value.event, m.receiveCount);
     if (outcome === "retry" && m.receiveCount < 5) {
+      // Visibility timeout as a delay: 2 s, 4 s, 6 s… before the next look.
       await deps.events.retryLater(m.receipt, 2 * m.receiveCount);
       return "retry";
     }
