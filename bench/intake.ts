@@ -5,7 +5,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { type Answer, closedLoop } from "./lib/http-load.ts";
+import * as v from "valibot";
+import { type Answer, closedLoop, outcomeOf } from "./lib/http-load.ts";
 import { percentile, round } from "./lib/stats.ts";
 import { queuedDeliveries } from "./lib/webhooks.ts";
 
@@ -32,6 +33,8 @@ export const intakeDefaults: IntakeOptions = {
   roundDeadlineMs: 40_000,
 };
 
+const Ready = v.object({ port: v.number() });
+
 interface Server {
   child: ChildProcess;
   url: URL;
@@ -55,7 +58,15 @@ async function startServer(kind: string): Promise<Server> {
     child.once("exit", (code) => reject(new Error(`${kind} server exited (${code}):\n${stderr}`)));
     lines.once("line", (line) => {
       clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
+      let said: unknown;
+      try {
+        said = JSON.parse(line);
+      } catch {
+        said = line;
+      }
+      const ready = v.safeParse(Ready, said);
+      if (ready.success) resolve(ready.output.port);
+      else reject(new Error(`${kind} server said ${line}`));
     });
   });
   return { child, url: new URL(`http://127.0.0.1:${port}/webhook`) };
@@ -74,11 +85,7 @@ async function stopServer(s: Server): Promise<void> {
 function accepted(kind: string, a: Answer): boolean {
   if (a.status !== 202) return false;
   if (kind === "ceiling") return true;
-  try {
-    return (JSON.parse(a.body) as { outcome?: string }).outcome === "queued";
-  } catch {
-    return false;
-  }
+  return outcomeOf(a.body) === "queued";
 }
 
 export async function runIntake(options: IntakeOptions = intakeDefaults) {

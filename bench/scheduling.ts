@@ -5,6 +5,7 @@
  * instances, so the figures are the control plane's, not a machine's boot.
  */
 import { countingCompute } from "./lib/counting-compute.ts";
+import { outcomeOf } from "./lib/http-load.ts";
 import { recordLaunched } from "./lib/launch-times.ts";
 import { buildPlane, type PlaneKind } from "./lib/planes.ts";
 import { round } from "./lib/stats.ts";
@@ -37,8 +38,7 @@ async function queueAll(
         headers: d.headers,
         body: d.body,
       });
-      const body = (await res.json()) as { outcome?: string };
-      if (body.outcome === "queued") queued++;
+      if (outcomeOf(await res.text()) === "queued") queued++;
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));

@@ -3,6 +3,7 @@
  * client less than fetch, so more of the machine is left to the server being measured).
  */
 import { Agent, request } from "node:http";
+import * as v from "valibot";
 import type { Delivery } from "./webhooks.ts";
 
 export interface Answer {
@@ -89,4 +90,16 @@ export async function closedLoop(
   const elapsedMs = performance.now() - start;
   agent.destroy();
   return { answers, failures, elapsedMs };
+}
+
+const IntakeAnswer = v.object({ outcome: v.string() });
+
+/** The intake's `outcome` in an answer body (`queued`, `duplicate`…), or null. */
+export function outcomeOf(body: string): string | null {
+  try {
+    const parsed = v.safeParse(IntakeAnswer, JSON.parse(body));
+    return parsed.success ? parsed.output.outcome : null;
+  } catch {
+    return null;
+  }
 }

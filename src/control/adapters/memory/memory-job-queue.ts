@@ -1,11 +1,8 @@
-import * as v from "valibot";
-import { JobMessageSchema } from "../../../shared/messages.ts";
 import { FleetError } from "../../domain/errors.ts";
 import { type Clock, systemClock } from "../../ports/clock.ts";
 import type { JobQueue, ReceivedJob } from "../../ports/job-queue.ts";
-
-/** SQS keeps FIFO deduplication ids for five minutes. */
-const DEDUP_WINDOW_MS = 5 * 60_000;
+import { createDedupWindow } from "./dedup-window.ts";
+import { parseJobBody } from "./job-body.ts";
 
 interface Stored {
   id: string;
@@ -27,19 +24,6 @@ export interface MemoryJobQueueOptions {
   visibilitySeconds?: number;
 }
 
-function parseBody(body: string): { message: ReceivedJob["message"]; error?: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch {
-    return { message: null, error: "body is not JSON" };
-  }
-  const parsed = v.safeParse(JobMessageSchema, raw);
-  return parsed.success
-    ? { message: parsed.output }
-    : { message: null, error: v.summarize(parsed.issues) };
-}
-
 /**
  * JobQueue in process memory with SQS's semantics: at-least-once delivery in send order, a new
  * receipt per receive, visibility timeouts, long polling, per-message delays on standard
@@ -57,7 +41,7 @@ export function createMemoryJobQueue(options: MemoryJobQueueOptions = {}): JobQu
   const defaultVisibilityMs = (options.visibilitySeconds ?? 30) * 1000;
   const messages = new Map<string, Stored>();
   const receipts = new Map<string, string>();
-  const dedup = new Map<string, { id: string; at: number }>();
+  const dedup = createDedupWindow(clock);
   const waiters = new Set<() => void>();
 
   const wake = () => {
@@ -101,7 +85,7 @@ export function createMemoryJobQueue(options: MemoryJobQueueOptions = {}): JobQu
       m.visibleAt = now + visibilityMs;
       receipts.set(m.receipt, m.id);
       out.push({
-        ...parseBody(m.body),
+        ...parseJobBody(m.body),
         receipt: m.receipt,
         messageId: m.id,
         receiveCount: m.receiveCount,
@@ -134,22 +118,16 @@ export function createMemoryJobQueue(options: MemoryJobQueueOptions = {}): JobQu
         const delayMs = (opts.delaySeconds ?? 0) * 1000;
         return enqueue(body, { traceparent: opts.traceparent ?? null, group: null, delayMs });
       }
-      const now = clock.now();
-      // Ids are kept in the order they were first seen, so expired ones sit at the front.
-      for (const [key, seen] of dedup) {
-        if (now - seen.at < DEDUP_WINDOW_MS) break;
-        dedup.delete(key);
-      }
       const dedupId = opts.dedupId ?? `${message.jobId}-${message.retryCount}`;
-      const seen = dedup.get(dedupId);
-      if (seen) return seen.id;
+      const earlier = dedup.earlier(dedupId);
+      if (earlier !== undefined) return earlier;
       // FIFO queues take no per-message delay, as with the SQS adapter.
       const id = enqueue(body, {
         traceparent: opts.traceparent ?? null,
         group: message.jobId,
         delayMs: 0,
       });
-      dedup.set(dedupId, { id, at: now });
+      dedup.remember(dedupId, id);
       return id;
     },
 
