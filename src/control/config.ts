@@ -64,12 +64,41 @@ const EnvSchema = v.object({
   RUNS_FLEET_JOB_RETENTION_DAYS: v.optional(Seconds, "30"),
   RUNS_FLEET_EC2_ENDPOINT: v.optional(Url),
   RUNS_FLEET_SSM_ENDPOINT: v.optional(Url),
-  RUNS_FLEET_SSM_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^\/[\w./-]*[^/]$/, "must start with / and not end with /")), "/runs-fleet"),
+  RUNS_FLEET_SSM_PREFIX: v.optional(
+    v.pipe(v.string(), v.regex(/^\/[\w./-]*[^/]$/, "must start with / and not end with /")),
+    "/runs-fleet",
+  ),
   RUNS_FLEET_BATCH_WINDOW_MS: v.optional(Seconds, "500"),
   RUNS_FLEET_DRY_RUN_JOB_SECONDS: v.optional(Seconds, "5"),
   RUNS_FLEET_LOCAL_HEARTBEAT_SECONDS: v.optional(Seconds, "5"),
   RUNS_FLEET_AGENT_COMMAND: v.optional(v.string()),
   RUNS_FLEET_LOOPS: v.optional(v.picklist(["on", "off"], 'must be "on" or "off"'), "on"),
+  RUNS_FLEET_HEARTBEAT_TIMEOUT_SECONDS: v.optional(Seconds, "90"),
+  RUNS_FLEET_BOOT_GRACE_SECONDS: v.optional(Seconds, "300"),
+  RUNS_FLEET_LAUNCHING_DEADLINE_SECONDS: v.optional(Seconds, "300"),
+  RUNS_FLEET_LAUNCHED_DEADLINE_SECONDS: v.optional(Seconds, "900"),
+  RUNS_FLEET_ORPHANED_RECHECK_SECONDS: v.optional(Seconds, "3600"),
+  RUNS_FLEET_MAX_JOB_RUNTIME_SECONDS: v.optional(Seconds, "21600"),
+  RUNS_FLEET_MAX_JOB_RUNTIME_GRACE_SECONDS: v.optional(Seconds, "900"),
+  RUNS_FLEET_ORPHAN_GRACE_SECONDS: v.optional(Seconds, "600"),
+  RUNS_FLEET_RECONCILE_AFTER_SECONDS: v.optional(
+    v.pipe(
+      Seconds,
+      v.minValue(360, "must be at least 360 (longer than the scheduler's longest retry delay)"),
+    ),
+    "600",
+  ),
+  RUNS_FLEET_HOUSEKEEPING_INTERVAL_SECONDS: v.optional(Seconds, "15"),
+  RUNS_FLEET_HOUSEKEEPING_BATCH: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[1-9]\d*$/, "must be a whole number above 0"),
+      v.transform(Number),
+    ),
+    "100",
+  ),
+  RUNS_FLEET_JOB_DLQ_URL: v.optional(Url),
+  RUNS_FLEET_EVENTS_DLQ_URL: v.optional(Url),
   OTEL_EXPORTER_OTLP_ENDPOINT: v.optional(Url),
   OTEL_SERVICE_NAME: v.optional(v.string(), "runs-fleet"),
 });
@@ -98,6 +127,22 @@ export interface Config {
   agentCommand: string | undefined;
   /** Whether this process runs the scheduler, events and housekeeping loops. */
   loops: boolean;
+  /** Housekeeping thresholds (ms), batch size, interval and dead-letter queues. */
+  housekeeping: {
+    heartbeatTimeoutMs: number;
+    bootGraceMs: number;
+    launchingDeadlineMs: number;
+    launchedDeadlineMs: number;
+    orphanedRecheckMs: number;
+    maxRuntimeMs: number;
+    maxRuntimeGraceMs: number;
+    orphanGraceMs: number;
+    reconcileAfterMs: number;
+    batchSize: number;
+    intervalMs: number;
+    jobDlqUrl: string | undefined;
+    eventsDlqUrl: string | undefined;
+  };
   region: string;
   regions: string[];
   environments: string[];
@@ -161,6 +206,21 @@ export function parseConfig(env: Env): Config {
     localHeartbeatSeconds: e.RUNS_FLEET_LOCAL_HEARTBEAT_SECONDS,
     agentCommand: e.RUNS_FLEET_AGENT_COMMAND,
     loops: e.RUNS_FLEET_LOOPS === "on",
+    housekeeping: {
+      heartbeatTimeoutMs: e.RUNS_FLEET_HEARTBEAT_TIMEOUT_SECONDS * 1000,
+      bootGraceMs: e.RUNS_FLEET_BOOT_GRACE_SECONDS * 1000,
+      launchingDeadlineMs: e.RUNS_FLEET_LAUNCHING_DEADLINE_SECONDS * 1000,
+      launchedDeadlineMs: e.RUNS_FLEET_LAUNCHED_DEADLINE_SECONDS * 1000,
+      orphanedRecheckMs: e.RUNS_FLEET_ORPHANED_RECHECK_SECONDS * 1000,
+      maxRuntimeMs: e.RUNS_FLEET_MAX_JOB_RUNTIME_SECONDS * 1000,
+      maxRuntimeGraceMs: e.RUNS_FLEET_MAX_JOB_RUNTIME_GRACE_SECONDS * 1000,
+      orphanGraceMs: e.RUNS_FLEET_ORPHAN_GRACE_SECONDS * 1000,
+      reconcileAfterMs: e.RUNS_FLEET_RECONCILE_AFTER_SECONDS * 1000,
+      batchSize: e.RUNS_FLEET_HOUSEKEEPING_BATCH,
+      intervalMs: e.RUNS_FLEET_HOUSEKEEPING_INTERVAL_SECONDS * 1000,
+      jobDlqUrl: e.RUNS_FLEET_JOB_DLQ_URL,
+      eventsDlqUrl: e.RUNS_FLEET_EVENTS_DLQ_URL,
+    },
     region,
     regions,
     environments: e.RUNS_FLEET_ENVIRONMENTS ?? ["default"],

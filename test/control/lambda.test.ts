@@ -1,9 +1,18 @@
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from "@aws-sdk/client-sqs";
 import { sign } from "@octokit/webhooks-methods";
 import type { LambdaContext, LambdaEvent } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLambdaHandler } from "../../src/control/entry/lambda.ts";
 import { ADMIN_TOKEN, WEBHOOK_SECRET, workflowJobExample } from "../support/app.ts";
 import { awsFleetFile, githubAppEnv } from "../support/aws-mode.ts";
+import { defaultSpec } from "../support/jobs.ts";
+
+type HttpResult = { statusCode: number; body: string };
+
 import { type Backends, startBackends } from "../support/control-plane.ts";
 
 let b: Backends;
@@ -86,20 +95,101 @@ describe("the control plane on AWS Lambda", () => {
       functionName: "runs-fleet",
       awsRequestId: "req-1",
     } as unknown as LambdaContext;
-    const res = await handler(event as unknown as LambdaEvent, context);
+    const res = (await handler(event as unknown as LambdaEvent, context)) as HttpResult;
     expect(res.statusCode).toBe(202);
     expect(JSON.parse(res.body)).toMatchObject({ outcome: "queued", jobId: "990001" });
 
-    const get = await handler(
+    const get = (await handler(
       functionUrlEvent("GET", "/api/jobs/990001", {
         authorization: `Bearer ${ADMIN_TOKEN}`,
       }) as unknown as LambdaEvent,
       context,
-    );
+    )) as HttpResult;
     expect(get.statusCode).toBe(200);
     expect(JSON.parse(get.body)).toMatchObject({
       spec: { cpu: { min: 8, max: 16 }, arch: "amd64" },
     });
+  });
+
+  it("handles SQS batches from the event source mapping, reporting only the records that failed", async () => {
+    const jobQueueUrl = b.newQueue();
+    const eventsQueueUrl = b.newQueue("events");
+    const { handler } = createLambdaHandler(
+      {
+        RUNS_FLEET_DYNAMODB_ENDPOINT: b.db.endpoint,
+        RUNS_FLEET_SQS_ENDPOINT: b.sqs.endpoint,
+        RUNS_FLEET_JOB_QUEUE_URL: jobQueueUrl,
+        RUNS_FLEET_EVENTS_QUEUE_URL: eventsQueueUrl,
+        RUNS_FLEET_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        RUNS_FLEET_ADMIN_TOKEN: ADMIN_TOKEN,
+        AWS_REGION: "us-east-1",
+        ...githubAppEnv(),
+      },
+      awsFleetFile,
+    );
+    // A job message for a job the table does not know (already gone): handled and deleted.
+    await b.sqsClient.send(
+      new SendMessageCommand({
+        QueueUrl: jobQueueUrl,
+        MessageBody: JSON.stringify({
+          jobId: "424242",
+          repo: "o/r",
+          runId: "1",
+          spec: defaultSpec,
+          retryCount: 0,
+          forceOnDemand: false,
+          priority: "normal",
+        }),
+      }),
+    );
+    await b.sqsClient.send(
+      new SendMessageCommand({
+        QueueUrl: eventsQueueUrl,
+        MessageBody: JSON.stringify({
+          type: "heartbeat",
+          id: "e1",
+          instanceId: "i-unknown",
+          at: "2026-11-23T00:00:00.000Z",
+          uptimeSeconds: 3,
+        }),
+      }),
+    );
+    const job = (
+      await b.sqsClient.send(
+        new ReceiveMessageCommand({ QueueUrl: jobQueueUrl, AttributeNames: ["All"] }),
+      )
+    ).Messages?.[0];
+    const ev = (await b.sqsClient.send(new ReceiveMessageCommand({ QueueUrl: eventsQueueUrl })))
+      .Messages?.[0];
+    const record = (m: typeof job, queue: string) => ({
+      eventSource: "aws:sqs",
+      messageId: m?.MessageId ?? "",
+      receiptHandle: m?.ReceiptHandle ?? "",
+      body: m?.Body ?? "",
+      attributes: { ApproximateReceiveCount: "1" },
+      eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${queue.split("/").at(-1)}`,
+    });
+    const out = await handler(
+      {
+        Records: [
+          record(job, jobQueueUrl),
+          record(ev, eventsQueueUrl),
+          { ...record(ev, "elsewhere"), messageId: "stray" },
+        ],
+      },
+      {} as LambdaContext,
+    );
+    expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: "stray" }] });
+    const left = await b.sqsClient.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: jobQueueUrl,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      }),
+    );
+    expect(
+      Number(left.Attributes?.ApproximateNumberOfMessages) +
+        Number(left.Attributes?.ApproximateNumberOfMessagesNotVisible),
+    ).toBe(0);
   });
 
   it("refuses to build with a bad config file, listing the problem", () => {

@@ -8,6 +8,7 @@ import {
 } from "../adapters/aws/dynamo-circuit-store.ts";
 import { createDynamoInstanceStore } from "../adapters/aws/dynamo-instance-store.ts";
 import { createDynamoJobStore } from "../adapters/aws/dynamo-job-store.ts";
+import { createDynamoLockStore } from "../adapters/aws/dynamo-lock-store.ts";
 import { createDynamoMarkerStore } from "../adapters/aws/dynamo-marker-store.ts";
 import { createSqsEventQueue } from "../adapters/aws/sqs-event-queue.ts";
 import { createSqsJobQueue } from "../adapters/aws/sqs-job-queue.ts";
@@ -31,12 +32,15 @@ import type { GitHub } from "../ports/github.ts";
 import type { InstanceStore } from "../ports/instance-store.ts";
 import type { JobQueue } from "../ports/job-queue.ts";
 import type { JobStore } from "../ports/job-store.ts";
+import type { LockStore } from "../ports/lock-store.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { MarkerStore } from "../ports/marker-store.ts";
 import { type Metrics, noopMetrics } from "../ports/metrics.ts";
 import type { RunnerConfigStore } from "../ports/runner-config-store.ts";
 import { type CircuitService, createCircuitService } from "../services/circuits.ts";
 import { createEventsConsumer, type EventsConsumer } from "../services/events.ts";
+import { createHousekeeping, type Housekeeping } from "../services/housekeeping.ts";
+import { housekeepingConfig } from "../services/housekeeping-config.ts";
 import { createIntake, type Intake } from "../services/intake.ts";
 import { rerunInterrupted } from "../services/interruptions.ts";
 import type { ResolveLabels } from "../services/label-resolver.ts";
@@ -45,6 +49,10 @@ import { createScheduler, type Scheduler } from "../services/scheduler.ts";
 
 /** Every port the services need, already built for this runtime. */
 export interface Ports {
+  locks: LockStore;
+  /** Dead-letter queues, when configured: housekeeping redrives them. */
+  jobDlq?: JobQueue;
+  eventsDlq?: EventQueue;
   jobs: JobStore;
   instances: InstanceStore;
   queue: JobQueue;
@@ -76,6 +84,7 @@ export interface Settings {
 /** The assembled control plane; entry points serve `app.fetch` and run the loops. */
 export interface ControlPlane extends Ports {
   app: Hono;
+  housekeeping: Housekeeping;
   intake: Intake;
   scheduler: Scheduler;
   consumer: EventsConsumer;
@@ -127,6 +136,30 @@ export function composeFromPorts(ports: Ports, s: Settings): ControlPlane {
     events: ports.events,
     logger: log("events"),
   });
+  const hk = s.config.housekeeping;
+  const { eventsDlq, jobDlq, ...rest } = ports;
+  const housekeeping = createHousekeeping({
+    ...rest,
+    metrics,
+    clock: s.clock,
+    logger: log("housekeeping"),
+    config: housekeepingConfig({
+      heartbeatTimeoutMs: hk.heartbeatTimeoutMs,
+      bootGraceMs: hk.bootGraceMs,
+      launchingDeadlineMs: hk.launchingDeadlineMs,
+      launchedDeadlineMs: hk.launchedDeadlineMs,
+      orphanedRecheckMs: hk.orphanedRecheckMs,
+      maxRuntimeMs: hk.maxRuntimeMs,
+      maxRuntimeGraceMs: hk.maxRuntimeGraceMs,
+      orphanGraceMs: hk.orphanGraceMs,
+      reconcileAfterMs: hk.reconcileAfterMs,
+      batchSize: hk.batchSize,
+      retentionMs: s.config.jobRetentionSeconds * 1000,
+      expireBy: s.config.mode === "aws" ? "ttl" : "sweep",
+    }),
+    ...(jobDlq ? { jobDlq } : {}),
+    ...(eventsDlq ? { eventsDlq: { dlq: eventsDlq, target: ports.events } } : {}),
+  });
   const app = createApp({
     intake,
     jobs: ports.jobs,
@@ -145,7 +178,7 @@ export function composeFromPorts(ports: Ports, s: Settings): ControlPlane {
       mode: s.config.mode,
     },
   });
-  return { ...ports, app, intake, scheduler, consumer, circuits, lifecycle };
+  return { ...ports, app, intake, scheduler, consumer, circuits, lifecycle, housekeeping };
 }
 
 /** What a runtime hands over: SDK clients and queue URLs, plus the ports only it can build. */
@@ -186,6 +219,18 @@ export function composeControlPlane(rt: Runtime): ControlPlane & { tables: Table
       tableName: tables.locks,
       clock: rt.clock,
     }),
+    locks: createDynamoLockStore({ client: rt.dynamodb, tableName: tables.locks, clock: rt.clock }),
+    ...(rt.config.housekeeping.jobDlqUrl
+      ? { jobDlq: createSqsJobQueue({ client: rt.sqs, url: rt.config.housekeeping.jobDlqUrl }) }
+      : {}),
+    ...(rt.config.housekeeping.eventsDlqUrl
+      ? {
+          eventsDlq: createSqsEventQueue({
+            client: rt.sqs,
+            url: rt.config.housekeeping.eventsDlqUrl,
+          }),
+        }
+      : {}),
     compute: rt.compute,
     github: rt.github,
     runnerConfigs: rt.runnerConfigs,

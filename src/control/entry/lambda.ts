@@ -1,11 +1,41 @@
 import { readFileSync } from "node:fs";
 import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
+import * as v from "valibot";
 import { VERSION } from "../../shared/version.ts";
 import type { Env } from "../config.ts";
+import { createJsonLogger } from "../ports/logger.ts";
 import { createAwsControlPlane } from "./aws-runtime.ts";
 import { setupTracing } from "./otel.ts";
+import { handleSqsBatch, type SqsRecord, scheduledTick } from "./ticks.ts";
 
-/** Builds a Lambda handler for API Gateway (REST or HTTP API), ALB and function URL events. */
+const ScheduledEventSchema = v.object({
+  source: v.literal("aws.events"),
+  "detail-type": v.literal("Scheduled Event"),
+});
+const SqsEventSchema = v.object({
+  Records: v.pipe(
+    v.array(
+      v.object({
+        eventSource: v.literal("aws:sqs"),
+        messageId: v.string(),
+        receiptHandle: v.string(),
+        body: v.string(),
+        eventSourceARN: v.string(),
+        attributes: v.optional(v.object({ ApproximateReceiveCount: v.optional(v.string()) })),
+        messageAttributes: v.optional(
+          v.record(v.string(), v.object({ stringValue: v.optional(v.string()) })),
+        ),
+      }),
+    ),
+    v.minLength(1),
+  ),
+});
+
+/**
+ * Builds the Lambda handler. One function serves three triggers: HTTP (API Gateway REST/HTTP,
+ * ALB, function URL), SQS event source mappings on the job and events queues (partial batch
+ * failures), and an EventBridge schedule (drains and housekeeping within the time left).
+ */
 export function createLambdaHandler(env: Env, fleetFileText: string | undefined) {
   const { config, plane } = createAwsControlPlane(env, fleetFileText, (p) =>
     readFileSync(p, "utf8"),
@@ -15,13 +45,35 @@ export function createLambdaHandler(env: Env, fleetFileText: string | undefined)
     serviceName: config.serviceName,
     version: VERSION,
   });
-  return { plane, handler: handle(plane.app) };
+  const logger = createJsonLogger({
+    level: config.logLevel,
+    base: { service: "runs-fleet", runtime: "lambda" },
+  });
+  const http = handle(plane.app);
+  const queues = {
+    jobQueueUrl: config.jobQueueUrl ?? "",
+    eventsQueueUrl: config.eventsQueueUrl ?? "",
+  };
+  const handler = async (
+    event: unknown,
+    context: LambdaContext & { getRemainingTimeInMillis?: () => number },
+  ) => {
+    if (v.is(ScheduledEventSchema, event)) {
+      const left = context.getRemainingTimeInMillis?.() ?? 60_000;
+      return await scheduledTick(plane, Math.max(1_000, left - 5_000), logger);
+    }
+    const sqs = v.safeParse(SqsEventSchema, event);
+    if (sqs.success)
+      return await handleSqsBatch(plane, sqs.output.Records as SqsRecord[], queues, logger);
+    return await http(event as LambdaEvent, context);
+  };
+  return { plane, handler };
 }
 
 let built: ReturnType<typeof createLambdaHandler> | undefined;
 
 /** The function's handler: composed once per container from the environment, then reused. */
-export async function handler(event: LambdaEvent, context: LambdaContext) {
+export async function handler(event: unknown, context: LambdaContext) {
   if (!built) {
     const file = process.env.RUNS_FLEET_CONFIG_FILE;
     built = createLambdaHandler(process.env, file ? readFileSync(file, "utf8") : undefined);

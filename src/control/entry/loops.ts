@@ -29,8 +29,15 @@ async function forever(
 export function startLoops(
   plane: ControlPlane,
   logger: Logger,
-  extra: Array<{ name: string; everyMs: number; run(): Promise<unknown> }> = [],
+  options: { housekeepingEveryMs?: number } = {},
 ) {
+  const extra = [
+    {
+      name: "housekeeping",
+      everyMs: options.housekeepingEveryMs ?? 15_000,
+      run: () => plane.housekeeping.runAll(),
+    },
+  ];
   const controller = new AbortController();
   const { signal } = controller;
   const running = [

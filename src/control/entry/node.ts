@@ -86,7 +86,9 @@ export async function main(env: Record<string, string | undefined> = process.env
     }
   }
 
-  const loops = config.loops ? startLoops(plane, logger) : null;
+  const loops = config.loops
+    ? startLoops(plane, logger, { housekeepingEveryMs: config.housekeeping.intervalMs })
+    : null;
   const server = serve(
     { fetch: plane.app.fetch, hostname: config.host, port: config.port },
     (info) => {
