@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDynamoLockStore } from "../../src/control/adapters/aws/dynamo-lock-store.ts";
+import { fixedClock } from "../../src/control/ports/clock.ts";
+import { silentLogger } from "../../src/control/ports/logger.ts";
+import { noopMetrics } from "../../src/control/ports/metrics.ts";
+import { createHousekeeping } from "../../src/control/services/housekeeping.ts";
+import { buildPlane } from "../support/app.ts";
 import { type Fleet, startFleet } from "./fleet.ts";
 
 let f: Fleet;
@@ -99,6 +105,39 @@ describe("end to end, local mode with real agents", () => {
     );
     expect(again.reason).toMatch(/ran another job/);
     f.github.setJobStatus(jobId, undefined);
+    await f.waitForJob(jobId, (j) => j.status === "completed");
+  });
+
+  it("a job message lost from the queue is sent again by the reconciler, and the job completes", async () => {
+    const event = f.queuedEvent("runs-fleet/cpu=2");
+    const jobId = String(event.workflow_job.id);
+    // The job is stored, but its message goes to a queue nobody reads: as good as deleted.
+    const elsewhere = buildPlane(f.b, { queueUrl: f.b.newQueue("lost") });
+    expect((await elsewhere.intake.handle(event, "e2e-lost")).outcome).toBe("queued");
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await plane().jobs.get(jobId))?.status).toBe("queued");
+
+    // Eleven minutes later (past the 10-minute threshold), housekeeping's reconciler runs.
+    const later = fixedClock(Date.now() + 11 * 60_000);
+    const p = plane();
+    const hk = createHousekeeping({
+      jobs: p.jobs,
+      instances: p.instances,
+      queue: p.queue,
+      compute: p.compute,
+      github: p.github,
+      // Locks judge expiry by their own clock: this run's lock store lives eleven minutes ahead too.
+      locks: createDynamoLockStore({
+        client: f.b.dynamodb,
+        tableName: f.b.tables.locks,
+        clock: later,
+      }),
+      clock: later,
+      logger: silentLogger,
+      metrics: noopMetrics,
+    });
+    const outcome = await hk.runTask("reconcile");
+    expect(outcome).toMatchObject({ ran: true, report: { resent: 1 } });
     await f.waitForJob(jobId, (j) => j.status === "completed");
   });
 });
