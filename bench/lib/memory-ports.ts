@@ -6,6 +6,7 @@
 import { ConflictError } from "../../src/control/domain/errors.ts";
 import type { CircuitStore } from "../../src/control/ports/circuit-store.ts";
 import type { EventQueue } from "../../src/control/ports/event-queue.ts";
+import type { LockStore } from "../../src/control/ports/lock-store.ts";
 import type { MarkerStore } from "../../src/control/ports/marker-store.ts";
 import type { RunnerConfigStore } from "../../src/control/ports/runner-config-store.ts";
 import type { RunnerConfig } from "../../src/shared/runner-config.ts";
@@ -80,6 +81,37 @@ export function memoryRunnerConfigs(): RunnerConfigStore {
     },
     async delete(id) {
       configs.delete(id);
+    },
+  };
+}
+
+/** Named locks with expiry on the wall clock, one process's view (the benchmarks run one). */
+export function memoryLockStore(): LockStore {
+  const locks = new Map<string, { owner: string; expiresAt: number }>();
+  const held = (name: string) => {
+    const l = locks.get(name);
+    return l && l.expiresAt > Date.now() ? l : null;
+  };
+  return {
+    async acquire(name, owner, ttlMs) {
+      const l = held(name);
+      if (l && l.owner !== owner) return false;
+      locks.set(name, { owner, expiresAt: Date.now() + ttlMs });
+      return true;
+    },
+    async renew(name, owner, ttlMs) {
+      if (held(name)?.owner !== owner) return false;
+      locks.set(name, { owner, expiresAt: Date.now() + ttlMs });
+      return true;
+    },
+    async release(name, owner) {
+      if (held(name)?.owner !== owner) return false;
+      locks.delete(name);
+      return true;
+    },
+    async holder(name) {
+      const l = held(name);
+      return l ? { ...l } : null;
     },
   };
 }

@@ -29,6 +29,7 @@ import { countingCompute } from "./counting-compute.ts";
 import {
   idleEventQueue,
   memoryCircuitStore,
+  memoryLockStore,
   memoryMarkerStore,
   memoryRunnerConfigs,
 } from "./memory-ports.ts";
@@ -112,6 +113,7 @@ export async function buildPlane(
       events: idleEventQueue(),
       circuitStore: memoryCircuitStore(),
       markers: memoryMarkerStore(),
+      locks: memoryLockStore(),
       compute,
       github: createDryRunGitHub({ clock }),
       runnerConfigs: memoryRunnerConfigs(),
