@@ -140,4 +140,42 @@ describe("end to end, local mode with real agents", () => {
     expect(outcome).toMatchObject({ ran: true, report: { resent: 1 } });
     await f.waitForJob(jobId, (j) => j.status === "completed");
   });
+
+  it("an agent that dies while its instance runs on: heartbeats stop, housekeeping re-queues the job", async () => {
+    const event = f.queuedEvent("runs-fleet/cpu=2");
+    const jobId = String(event.workflow_job.id);
+    await plane().intake.handle(event, "e2e-silent");
+    const launched = await f.waitForJob(
+      jobId,
+      (j) => j.status === "launched" && j.instanceId !== null,
+    );
+    const first = launched.instanceId as string;
+    const deadline = Date.now() + 20_000;
+    while (!(await plane().instances.get(first))?.lastHeartbeatAt && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    f.replicas[0]!.compute.kill(first, { agentOnly: true });
+
+    // Three minutes later no heartbeat has come (the timeout is 90 s): housekeeping notices.
+    const later = fixedClock(Date.now() + 3 * 60_000);
+    const p = plane();
+    const hk = createHousekeeping({
+      jobs: p.jobs,
+      instances: p.instances,
+      queue: p.queue,
+      compute: p.compute,
+      github: p.github,
+      locks: createDynamoLockStore({
+        client: f.b.dynamodb,
+        tableName: f.b.tables.locks,
+        clock: later,
+      }),
+      clock: later,
+      logger: silentLogger,
+      metrics: noopMetrics,
+    });
+    expect(await hk.runTask("heartbeats")).toMatchObject({ ran: true });
+    expect((await plane().instances.get(first))?.state).toMatch(/offline|terminated/);
+    const done = await f.waitForJob(jobId, (j) => j.status === "completed");
+    expect(done.instanceId).not.toBe(first);
+  });
 });

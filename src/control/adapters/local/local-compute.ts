@@ -43,6 +43,8 @@ export interface LocalComputeOptions {
 
 interface LocalInstance {
   info: InstanceInfo;
+  /** The process died but the instance "runs on" (its agent crashed). */
+  agentOnly?: boolean;
   child: ChildProcess | null;
   imds: FakeImds | null;
 }
@@ -56,8 +58,12 @@ export function createLocalCompute(options: LocalComputeOptions): Compute & {
   launchCalls(): number;
   /** Makes the instance's IMDS announce a spot interruption two minutes from now. */
   interrupt(instanceId: string, kind?: "spot" | "rebalance"): void;
-  /** Kills an instance's process with SIGKILL, as a crash would. */
-  kill(instanceId: string): void;
+  /**
+   * Kills an instance's processes with SIGKILL, as a crash would. With `agentOnly`, only the
+   * agent dies and the "instance" is still up: no state change is reported, as on EC2 when the
+   * agent crashes but the machine runs on (heartbeats stop; housekeeping must notice).
+   */
+  kill(instanceId: string, options?: { agentOnly?: boolean }): void;
   /** Ends every instance (shutdown of local mode). */
   close(): Promise<void>;
 } {
@@ -98,6 +104,7 @@ export function createLocalCompute(options: LocalComputeOptions): Compute & {
         code,
         signal,
       });
+      if (inst.agentOnly) return;
       if (inst.info.state === "stopping") setState(inst, "stopped");
       else if (inst.info.state !== "stopped") {
         setState(inst, "terminated");
@@ -238,8 +245,10 @@ export function createLocalCompute(options: LocalComputeOptions): Compute & {
       else inst.imds.setRebalance(new Date(now()));
     },
 
-    kill(instanceId) {
-      const child = find(instanceId).child;
+    kill(instanceId, killOptions: { agentOnly?: boolean } = {}) {
+      const inst = find(instanceId);
+      if (killOptions.agentOnly) inst.agentOnly = true;
+      const child = inst.child;
       if (child?.pid) process.kill(-child.pid, "SIGKILL");
     },
 
