@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 async function startLocal(): Promise<{ proc: Proc; url: string; secret: string; token: string }> {
-  const proc = startProcess(bin("tsx"), ["src/control/entry/node.ts"], {
+  const proc = startProcess(process.execPath, ["--import", "tsx", "src/control/entry/node.ts"], {
     RUNS_FLEET_DATA_DIR: dataDir,
     PORT: "0",
     RUNS_FLEET_WEBHOOK_SECRET: undefined,
@@ -67,7 +67,7 @@ describe("local mode (npm start)", () => {
   });
 
   it("fails at start with every configuration problem listed", async () => {
-    const proc = startProcess(bin("tsx"), ["src/control/entry/node.ts"], {
+    const proc = startProcess(process.execPath, ["--import", "tsx", "src/control/entry/node.ts"], {
       RUNS_FLEET_DATA_DIR: dataDir,
       PORT: "99999999",
       RUNS_FLEET_MODE: "cloud",
@@ -79,4 +79,25 @@ describe("local mode (npm start)", () => {
     expect(proc.output()).toMatch(/RUNS_FLEET_MODE: must be "local" or "aws"/);
     expect(proc.output()).toMatch(/RUNS_FLEET_LOG_LEVEL/);
   });
+
+  it("runs the demo: jobs of a few specs complete on local agents, a duplicate changes nothing, a typo is rejected", async () => {
+    const local = await startLocal();
+    try {
+      const demo = startProcess(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
+        RUNS_FLEET_URL: local.url,
+        RUNS_FLEET_DATA_DIR: dataDir,
+      });
+      const code = await new Promise<number | null>((r) => demo.child.once("exit", r));
+      const out = demo.output();
+      expect(code).toBe(0);
+      expect(out).toMatch(/a second time \(a redelivery\): 202 duplicate/);
+      expect(out).toMatch(
+        /rejected — runs-fleet\/cpus=4: unknown key "cpus" — did you mean "cpu"\?/,
+      );
+      expect(out.match(/completed on local-/g)?.length).toBe(3);
+      expect(out).toMatch(/on-demand: spot=false/);
+    } finally {
+      await local.proc.stop("SIGKILL");
+    }
+  }, 120_000);
 });
