@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliver, workflowJobExample } from "../support/app.ts";
-import { bin, type Proc, startProcess } from "../support/processes.ts";
+import { type Proc, startProcess } from "../support/processes.ts";
 
 let dataDir: string;
 beforeAll(async () => {

@@ -40,9 +40,13 @@ export function buildPlane(
     github?: GitHub;
     runnerConfigDir?: string;
     batchWindowMs?: number;
+    eventsDlqUrl?: string;
   } = {},
 ) {
-  const config = parseConfig({ RUNS_FLEET_TABLE_PREFIX: b.prefix });
+  const config = parseConfig({
+    RUNS_FLEET_TABLE_PREFIX: b.prefix,
+    ...(options.eventsDlqUrl ? { RUNS_FLEET_EVENTS_DLQ_URL: options.eventsDlqUrl } : {}),
+  });
   const jobQueueUrl = options.queueUrl ?? b.newQueue();
   const eventsQueueUrl = options.eventsQueueUrl ?? b.newQueue("events");
   const clock = options.clock ?? systemClock;

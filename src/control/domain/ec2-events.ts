@@ -29,11 +29,20 @@ export const StateChangeSchema = v.object({
 });
 
 /** Any EC2 event we act on. */
-export const Ec2EventSchema = v.variant("detail-type", [SpotInterruptionSchema, RebalanceSchema, StateChangeSchema]);
+export const Ec2EventSchema = v.variant("detail-type", [
+  SpotInterruptionSchema,
+  RebalanceSchema,
+  StateChangeSchema,
+]);
 export type Ec2Event = v.InferOutput<typeof Ec2EventSchema>;
 
 /** An EC2 state-change event as EventBridge would deliver it (local mode emulates them). */
-export function stateChangeEvent(instanceId: string, state: string, at: number, region = "us-east-1"): Ec2Event {
+export function stateChangeEvent(
+  instanceId: string,
+  state: string,
+  at: number,
+  region = "us-east-1",
+): Ec2Event {
   return {
     id: `state-${instanceId}-${state}-${at}`,
     source: "aws.ec2",

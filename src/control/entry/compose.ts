@@ -131,10 +131,12 @@ export function composeFromPorts(ports: Ports, s: Settings): ControlPlane {
     logger: log("scheduler"),
     metrics,
   });
+  const deadLetters = ports.eventsDlq;
   const consumer = createEventsConsumer({
     ...lifecycle,
     events: ports.events,
     logger: log("events"),
+    ...(deadLetters ? { deadLetter: (body: string) => deadLetters.send(body) } : {}),
   });
   const hk = s.config.housekeeping;
   const { eventsDlq, jobDlq, ...rest } = ports;

@@ -112,8 +112,17 @@ export async function createLocalRuntime(options: {
   dryRun: boolean;
   generated: boolean;
 }> {
-  const { config, logger, clock } = options;
-  const embedded = await startEmbedded({ dataDir: config.dataDir });
+  const { logger, clock } = options;
+  const embedded = await startEmbedded({ dataDir: options.config.dataDir });
+  // The embedded queues have dead-letter queues: redrive them and send bad events there.
+  const config = {
+    ...options.config,
+    housekeeping: {
+      ...options.config.housekeeping,
+      jobDlqUrl: embedded.jobDlqUrl,
+      eventsDlqUrl: embedded.eventsDlqUrl,
+    },
+  };
   const secrets = await localSecrets(config.dataDir, {
     webhookSecret: config.webhookSecrets[0],
     adminToken: config.adminToken,

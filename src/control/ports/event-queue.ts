@@ -10,7 +10,11 @@ export interface ReceivedEvent {
 export interface EventQueue {
   /** Sends one event body (local mode uses this to emulate EventBridge). */
   send(body: string): Promise<void>;
-  receive(options: { max: number; waitSeconds: number; visibilitySeconds?: number }): Promise<ReceivedEvent[]>;
+  receive(options: {
+    max: number;
+    waitSeconds: number;
+    visibilitySeconds?: number;
+  }): Promise<ReceivedEvent[]>;
   /** Acknowledges a message: call only after its effect is durable. */
   delete(receipt: string): Promise<void>;
   /** Hands a message back for another try after `delaySeconds`. */

@@ -193,7 +193,9 @@ export function createEventsConsumer(
         await deps.deadLetter(m.body, parsed.error);
         await deps.events.delete(m.receipt);
       } else {
-        await deps.events.retryLater(m.receipt, 0); // the queue's redrive policy moves it
+        // No DLQ to send it to: hide it for five minutes; the queue's redrive policy moves it
+        // to the DLQ after its receive limit instead of it spinning through the consumer.
+        await deps.events.retryLater(m.receipt, 300);
       }
       metrics.count("events_invalid");
       return "invalid";

@@ -97,6 +97,8 @@ export function createIntake(deps: IntakeDeps) {
       return { outcome: "ignored", jobId, reason: "no runs-fleet label" };
 
     const base = newJob(event, deliveryId, resolution.kind === "accepted" ? "queued" : "rejected");
+    // A new attempt GitHub made after a spot interruption killed the last one goes on-demand.
+    const rerun = resolution.kind === "accepted" ? await rerunMarker(event) : null;
     const job: Job =
       resolution.kind === "accepted"
         ? {
@@ -104,6 +106,13 @@ export function createIntake(deps: IntakeDeps) {
             spec: resolution.spec,
             candidates: resolution.candidates,
             lastEnqueuedAt: base.createdAt,
+            ...(rerun
+              ? {
+                  forceOnDemand: true,
+                  retryCount: rerun.retryCount,
+                  reason: "re-run after a spot interruption: on-demand",
+                }
+              : {}),
           }
         : { ...base, spec: resolution.spec, reason: resolution.reason };
     const { created, job: stored } = await jobs.create(job);

@@ -119,7 +119,7 @@ export async function handleSpotInterruption(
  */
 export async function handleRebalance(deps: LifecycleDeps, instanceId: string): Promise<string> {
   const job = await activeJobOf(deps, instanceId);
-  if (!job || job.status !== "launched") return "nothing to move";
+  if (job?.status !== "launched") return "nothing to move";
   try {
     await requeueJob(deps, job, {
       reason: `rebalance recommendation for ${instanceId}; launched a replacement early`,

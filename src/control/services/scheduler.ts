@@ -187,12 +187,13 @@ export function createScheduler(deps: SchedulerDeps) {
   const handle = async (received: ReceivedJob): Promise<ScheduleOutcome> => {
     const msg = received.message;
     if (!msg) {
-      // Poison: never valid. Leave it for the queue's redrive policy to move to the DLQ.
+      // Poison: never valid. Hidden for five minutes at a time until the queue's redrive policy
+      // moves it to the DLQ after its receive limit (never deleted, so nothing is lost).
       logger.error("invalid job message; leaving it for the DLQ", {
         messageId: received.messageId,
         error: received.error,
       });
-      await queue.retryLater(received.receipt, 0);
+      await queue.retryLater(received.receipt, 300);
       return "poison";
     }
     return await withSpan(
@@ -200,7 +201,7 @@ export function createScheduler(deps: SchedulerDeps) {
       { "runs_fleet.job_id": msg.jobId, "runs_fleet.repo": msg.repo },
       async () => {
         const job = await jobs.get(msg.jobId);
-        if (!job || job.status !== "queued") {
+        if (job?.status !== "queued") {
           // Unknown, or already claimed or finished: this message is a duplicate.
           await queue.delete(received.receipt);
           return "skipped";

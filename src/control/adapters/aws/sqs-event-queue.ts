@@ -20,7 +20,9 @@ export function createSqsEventQueue(options: { client: SQSClient; url: string })
           new SendMessageCommand({
             QueueUrl: url,
             MessageBody: body,
-            ...(fifo ? { MessageGroupId: "events", MessageDeduplicationId: crypto.randomUUID() } : {}),
+            ...(fifo
+              ? { MessageGroupId: "events", MessageDeduplicationId: crypto.randomUUID() }
+              : {}),
           }),
         );
       } catch (err) {
@@ -57,7 +59,13 @@ export function createSqsEventQueue(options: { client: SQSClient; url: string })
     },
     async retryLater(receipt, delaySeconds) {
       try {
-        await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: receipt, VisibilityTimeout: delaySeconds }));
+        await client.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: url,
+            ReceiptHandle: receipt,
+            VisibilityTimeout: delaySeconds,
+          }),
+        );
       } catch (err) {
         throw fromAwsError(err, "returning an event to the queue");
       }

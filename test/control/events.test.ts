@@ -1,0 +1,191 @@
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
+import type { WorkflowJobEvent } from "../../src/control/domain/workflow-job-event.ts";
+import { systemClock } from "../../src/control/ports/clock.ts";
+import { buildPlane } from "../support/app.ts";
+import { type Backends, startBackends } from "../support/control-plane.ts";
+
+let b: Backends;
+beforeAll(async () => {
+  b = await startBackends({ prefix: "events-" });
+});
+afterAll(async () => {
+  await b?.stop();
+});
+
+let seq = 9_100_000_000;
+function event(
+  action: WorkflowJobEvent["action"],
+  o: { id?: number; label?: string; attempt?: number; conclusion?: string } = {},
+): WorkflowJobEvent {
+  const id = o.id ?? ++seq;
+  return {
+    action,
+    workflow_job: {
+      id,
+      run_id: 555,
+      run_attempt: o.attempt ?? 1,
+      name: "build",
+      labels: [o.label ?? "runs-fleet/cpu=2/arch=arm64"],
+      conclusion: o.conclusion ?? null,
+    },
+    repository: { full_name: "octo-org/events" },
+  };
+}
+
+function setup() {
+  const github = createDryRunGitHub({ clock: systemClock, durationSeconds: 600 });
+  const eventsDlqUrl = b.newQueue("events-dlq");
+  const plane = buildPlane(b, { github, batchWindowMs: 10, eventsDlqUrl });
+  const send = (body: unknown) =>
+    b.sqsClient.send(
+      new SendMessageCommand({ QueueUrl: plane.eventsQueueUrl, MessageBody: JSON.stringify(body) }),
+    );
+  const spotWarning = (instanceId: string) => ({
+    id: `w-${instanceId}`,
+    source: "aws.ec2",
+    "detail-type": "EC2 Spot Instance Interruption Warning",
+    time: new Date().toISOString(),
+    region: "us-east-1",
+    detail: { "instance-id": instanceId, "instance-action": "terminate" },
+  });
+  /** Queues a job and launches it; returns the launched job. */
+  const launch = async (e: WorkflowJobEvent) => {
+    await plane.intake.handle(e, `d-${e.workflow_job.id}`);
+    await plane.scheduler.drain({ budgetMs: 10_000 });
+    const job = await plane.jobs.get(String(e.workflow_job.id));
+    if (!job?.instanceId) throw new Error("not launched");
+    return job;
+  };
+  return { plane, github, send, spotWarning, launch, eventsDlqUrl };
+}
+
+describe("events consumer", () => {
+  it("a running job whose spot instance is reclaimed waits for GitHub, then GitHub's new attempt goes on-demand", async () => {
+    const s = setup();
+    try {
+      const first = event("queued");
+      const job = await s.launch(first);
+      await s.plane.intake.handle(event("in_progress", { id: first.workflow_job.id }), "d-run");
+      s.github.setJobStatus(job.jobId, "in_progress");
+      await s.send(s.spotWarning(job.instanceId as string));
+      await s.send(s.spotWarning(job.instanceId as string)); // EventBridge may deliver twice
+      expect((await s.plane.consumer.drain({ budgetMs: 10_000 })).applied).toBe(2);
+      const interrupted = await s.plane.jobs.get(job.jobId);
+      expect(interrupted).toMatchObject({ status: "interrupted", forceOnDemand: true });
+      const type = (await s.plane.instances.get(job.instanceId as string))?.instanceType as string;
+      expect((await s.plane.circuits.check([type])).get(type)?.interruptions).toHaveLength(1);
+
+      // GitHub fails the attempt; we ask for a re-run instead of accepting the failure.
+      s.github.setJobStatus(job.jobId, "completed");
+      const concluded = await s.plane.intake.handle(
+        event("completed", { id: first.workflow_job.id, conclusion: "failure" }),
+        "d-fail",
+      );
+      expect(concluded).toMatchObject({
+        outcome: "updated",
+        reason: "re-run requested after a spot interruption",
+      });
+      expect((await s.plane.jobs.get(job.jobId))?.reason).toMatch(
+        /re-runs the job as a new attempt/,
+      );
+
+      const rerun = event("queued", { attempt: 2 });
+      await s.plane.intake.handle(rerun, "d-rerun");
+      expect(await s.plane.jobs.get(String(rerun.workflow_job.id))).toMatchObject({
+        status: "queued",
+        forceOnDemand: true,
+        retryCount: 1,
+      });
+      await s.plane.scheduler.drain({ budgetMs: 10_000 });
+      const relaunched = await s.plane.jobs.get(String(rerun.workflow_job.id));
+      expect((await s.plane.instances.get(relaunched?.instanceId as string))?.market).toBe(
+        "on-demand",
+      );
+    } finally {
+      await (s.plane.compute as unknown as { close(): Promise<void> }).close();
+    }
+  });
+
+  it("a job that had not started is re-queued on-demand at once; retry=false fails instead", async () => {
+    const s = setup();
+    try {
+      const a = await s.launch(event("queued"));
+      const c = await s.launch(
+        event("queued", { label: "runs-fleet/cpu=2/arch=arm64/retry=false" }),
+      );
+      s.github.setJobStatus(a.jobId, "queued");
+      await s.send(s.spotWarning(a.instanceId as string));
+      await s.send(s.spotWarning(c.instanceId as string));
+      await s.plane.consumer.drain({ budgetMs: 10_000 });
+      expect(await s.plane.jobs.get(a.jobId)).toMatchObject({
+        status: "queued",
+        retryCount: 1,
+        forceOnDemand: true,
+        instanceId: null,
+      });
+      expect(await s.plane.jobs.get(c.jobId)).toMatchObject({
+        status: "failed",
+        reason: expect.stringMatching(/not retried \(retry=false\)/),
+      });
+    } finally {
+      await (s.plane.compute as unknown as { close(): Promise<void> }).close();
+    }
+  });
+
+  it("a rebalance recommendation moves a job that has not started to a new instance", async () => {
+    const s = setup();
+    try {
+      const job = await s.launch(event("queued"));
+      await s.send({
+        ...s.spotWarning(job.instanceId as string),
+        id: "r1",
+        "detail-type": "EC2 Instance Rebalance Recommendation",
+        detail: { "instance-id": job.instanceId },
+      });
+      await s.plane.consumer.drain({ budgetMs: 10_000 });
+      expect(await s.plane.jobs.get(job.jobId)).toMatchObject({
+        status: "queued",
+        retryCount: 0,
+        reason: expect.stringMatching(/rebalance/),
+      });
+      expect(
+        (await s.plane.compute.describe({ instanceIds: [job.instanceId as string] }))[0]?.state,
+      ).toBe("terminated");
+    } finally {
+      await (s.plane.compute as unknown as { close(): Promise<void> }).close();
+    }
+  });
+
+  it("records heartbeats and start, and refuses malformed or unknown events without touching anything", async () => {
+    const s = setup();
+    try {
+      const job = await s.launch(event("queued"));
+      const id = job.instanceId as string;
+      const at = new Date().toISOString();
+      await s.send({ type: "started", id: "s1", instanceId: id, at, agentVersion: "test" });
+      await s.send({ type: "heartbeat", id: "h1", instanceId: id, at, uptimeSeconds: 2 });
+      await s.send({ type: "reboot", id: "x1", instanceId: id, at });
+      await b.sqsClient.send(
+        new SendMessageCommand({ QueueUrl: s.plane.eventsQueueUrl, MessageBody: "{not json" }),
+      );
+      const counts = await s.plane.consumer.drain({ budgetMs: 10_000 });
+      expect(counts).toMatchObject({ applied: 2, invalid: 2 });
+      expect(await s.plane.instances.get(id)).toMatchObject({
+        state: "running",
+        startedAt: at,
+        lastHeartbeatAt: at,
+      });
+      expect((await s.plane.jobs.get(job.jobId))?.status).toBe("launched");
+      const dead = await b.sqsClient.send(
+        new ReceiveMessageCommand({ QueueUrl: s.eventsDlqUrl, MaxNumberOfMessages: 10 }),
+      );
+      expect(dead.Messages?.map((m) => m.Body).sort()).toEqual(
+        ["{not json", expect.stringContaining('"reboot"')].sort(),
+      );
+    } finally {
+      await (s.plane.compute as unknown as { close(): Promise<void> }).close();
+    }
+  });
+});
