@@ -45,6 +45,11 @@ describe("the control plane under Deno", () => {
         AWS_ACCESS_KEY_ID: "test",
         AWS_SECRET_ACCESS_KEY: "test",
         DENO_NO_UPDATE_CHECK: "1",
+        // Only the HTTP side is under test: no loops (a Deno.cron tick would drain instead), and
+        // EC2/SSM pointed at a closed loopback port so nothing here can reach out.
+        RUNS_FLEET_LOOPS: "off",
+        RUNS_FLEET_EC2_ENDPOINT: "http://127.0.0.1:9",
+        RUNS_FLEET_SSM_ENDPOINT: "http://127.0.0.1:9",
         RUNS_FLEET_CONFIG_FILE: configFile,
         ...githubAppEnv(),
       },
