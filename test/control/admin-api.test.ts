@@ -106,4 +106,77 @@ describe("admin API", () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: "no route for GET /nope" });
   });
+
+  it("lists and shows instances, and refuses bad queries and ids", async () => {
+    const { app, instances } = buildPlane(b);
+    const base = {
+      jobId: "77",
+      pool: null,
+      instanceType: "c7g.large",
+      market: "spot" as const,
+      region: "us-east-1",
+      az: "us-east-1a",
+      env: "default",
+      reason: null,
+      updatedAt: "2026-01-01T00:00:00.000Z",
+      lastHeartbeatAt: null,
+      startedAt: null,
+      terminatedAt: null,
+      version: 1,
+    };
+    await instances.create({
+      ...base,
+      instanceId: "i-adm-1",
+      state: "running",
+      launchedAt: "2026-01-01T00:00:01.000Z",
+    });
+    await instances.create({
+      ...base,
+      instanceId: "i-adm-2",
+      state: "offline",
+      launchedAt: "2026-01-01T00:00:02.000Z",
+    });
+    const running = (await (await app.request("/api/instances?state=running", auth)).json()) as {
+      instances: Array<Record<string, unknown>>;
+    };
+    expect(running.instances).toEqual([
+      expect.objectContaining({
+        instanceId: "i-adm-1",
+        jobId: "77",
+        state: "running",
+        market: "spot",
+        instanceType: "c7g.large",
+        launchedAt: "2026-01-01T00:00:01.000Z",
+        lastHeartbeatAt: null,
+      }),
+    ]);
+    expect(await (await app.request("/api/instances/i-adm-2", auth)).json()).toMatchObject({
+      state: "offline",
+    });
+    expect((await app.request("/api/instances/i-none", auth)).status).toBe(404);
+    expect((await app.request("/api/instances/..%2Fetc", auth)).status).toBe(400);
+    expect((await app.request("/api/instances?state=asleep", auth)).status).toBe(400);
+    expect((await app.request("/api/instances")).status).toBe(401);
+  });
+
+  it("shows circuits and resets one by hand", async () => {
+    const { app, circuits } = buildPlane(b);
+    for (let i = 0; i < 3; i++) await circuits.recordInterruption("m7g.large", `i-c-${i}`);
+    const listed = (await (await app.request("/api/circuits", auth)).json()) as {
+      circuits: Array<Record<string, unknown>>;
+    };
+    expect(listed.circuits).toContainEqual(
+      expect.objectContaining({
+        instanceType: "m7g.large",
+        state: "open",
+        interruptionsInWindow: 3,
+      }),
+    );
+    const reset = await app.request("/api/circuits/m7g.large/reset", { ...auth, method: "POST" });
+    expect(await reset.json()).toMatchObject({ instanceType: "m7g.large", state: "closed" });
+    expect((await circuits.check(["m7g.large"])).get("m7g.large")?.state).toBe("closed");
+    expect(
+      (await app.request("/api/circuits/not-a-type/reset", { ...auth, method: "POST" })).status,
+    ).toBe(400);
+  });
 });
