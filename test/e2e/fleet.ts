@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createDynamoLockStore } from "../../src/control/adapters/aws/dynamo-lock-store.ts";
 import { createSqsEventQueue } from "../../src/control/adapters/aws/sqs-event-queue.ts";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
 import type { Job } from "../../src/control/domain/job.ts";
@@ -8,8 +9,10 @@ import type { WorkflowJobEvent } from "../../src/control/domain/workflow-job-eve
 import type { ControlPlane } from "../../src/control/entry/compose.ts";
 import { agentCommand, createAgentCompute } from "../../src/control/entry/local-runtime.ts";
 import { startLoops } from "../../src/control/entry/loops.ts";
-import { systemClock } from "../../src/control/ports/clock.ts";
+import { fixedClock, systemClock } from "../../src/control/ports/clock.ts";
 import { silentLogger } from "../../src/control/ports/logger.ts";
+import { noopMetrics } from "../../src/control/ports/metrics.ts";
+import { createHousekeeping } from "../../src/control/services/housekeeping.ts";
 import { buildPlane } from "../support/app.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
 
@@ -98,6 +101,29 @@ export async function startFleet(options: { replicas?: number; jobSeconds?: numb
       throw new Error(
         `job ${jobId} did not reach the expected state; last seen: ${JSON.stringify(last)}`,
       );
+    },
+    /**
+     * Housekeeping as a replica would run it `aheadMs` from now: its clock, and its lock store's
+     * (locks judge expiry by their own clock), are that far ahead.
+     */
+    housekeepingAhead(aheadMs: number) {
+      const later = fixedClock(Date.now() + aheadMs);
+      const p = first().plane;
+      return createHousekeeping({
+        jobs: p.jobs,
+        instances: p.instances,
+        queue: p.queue,
+        compute: p.compute,
+        github: p.github,
+        locks: createDynamoLockStore({
+          client: b.dynamodb,
+          tableName: b.tables.locks,
+          clock: later,
+        }),
+        clock: later,
+        logger: silentLogger,
+        metrics: noopMetrics,
+      });
     },
     async stop() {
       for (const r of replicas) await r.stopLoops();

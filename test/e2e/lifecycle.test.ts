@@ -1,9 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDynamoLockStore } from "../../src/control/adapters/aws/dynamo-lock-store.ts";
-import { fixedClock } from "../../src/control/ports/clock.ts";
-import { silentLogger } from "../../src/control/ports/logger.ts";
-import { noopMetrics } from "../../src/control/ports/metrics.ts";
-import { createHousekeeping } from "../../src/control/services/housekeeping.ts";
 import { buildPlane } from "../support/app.ts";
 import { type Fleet, startFleet } from "./fleet.ts";
 
@@ -118,24 +113,7 @@ describe("end to end, local mode with real agents", () => {
     expect((await plane().jobs.get(jobId))?.status).toBe("queued");
 
     // Eleven minutes later (past the 10-minute threshold), housekeeping's reconciler runs.
-    const later = fixedClock(Date.now() + 11 * 60_000);
-    const p = plane();
-    const hk = createHousekeeping({
-      jobs: p.jobs,
-      instances: p.instances,
-      queue: p.queue,
-      compute: p.compute,
-      github: p.github,
-      // Locks judge expiry by their own clock: this run's lock store lives eleven minutes ahead too.
-      locks: createDynamoLockStore({
-        client: f.b.dynamodb,
-        tableName: f.b.tables.locks,
-        clock: later,
-      }),
-      clock: later,
-      logger: silentLogger,
-      metrics: noopMetrics,
-    });
+    const hk = f.housekeepingAhead(11 * 60_000);
     const outcome = await hk.runTask("reconcile");
     expect(outcome).toMatchObject({ ran: true, report: { resent: 1 } });
     await f.waitForJob(jobId, (j) => j.status === "completed");
@@ -156,23 +134,7 @@ describe("end to end, local mode with real agents", () => {
     f.replicas[0]!.compute.kill(first, { agentOnly: true });
 
     // Three minutes later no heartbeat has come (the timeout is 90 s): housekeeping notices.
-    const later = fixedClock(Date.now() + 3 * 60_000);
-    const p = plane();
-    const hk = createHousekeeping({
-      jobs: p.jobs,
-      instances: p.instances,
-      queue: p.queue,
-      compute: p.compute,
-      github: p.github,
-      locks: createDynamoLockStore({
-        client: f.b.dynamodb,
-        tableName: f.b.tables.locks,
-        clock: later,
-      }),
-      clock: later,
-      logger: silentLogger,
-      metrics: noopMetrics,
-    });
+    const hk = f.housekeepingAhead(3 * 60_000);
     expect(await hk.runTask("heartbeats")).toMatchObject({ ran: true });
     expect((await plane().instances.get(first))?.state).toMatch(/offline|terminated/);
     const done = await f.waitForJob(jobId, (j) => j.status === "completed");

@@ -1,22 +1,9 @@
 import type { Job } from "../../src/control/domain/job.ts";
+import { defaultSpec as domainDefaultSpec } from "../../src/control/domain/labels-types.ts";
 import type { Spec } from "../../src/control/domain/spec.ts";
 
 /** A default spec, as the parser yields for a bare `runs-fleet` label. */
-export const defaultSpec: Spec = {
-  cpu: { min: 2, max: 4 },
-  ramGiB: null,
-  arch: null,
-  os: "linux",
-  families: null,
-  gen: null,
-  diskGiB: null,
-  pool: null,
-  spot: true,
-  region: null,
-  env: "default",
-  retry: "when-interrupted",
-  priority: "normal",
-};
+export const defaultSpec: Spec = domainDefaultSpec();
 
 /** A queued job with sensible defaults; override what the test is about. */
 export function sampleJob(overrides: Partial<Job> = {}): Job {
