@@ -2,8 +2,6 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
   QueryCommand,
   ScanCommand,
   UpdateCommand,
@@ -14,7 +12,8 @@ import { type Instance, InstanceSchema } from "../../domain/instance.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { InstanceStore } from "../../ports/instance-store.ts";
 import { fromAwsError, isConditionalCheckFailed } from "./aws-errors.ts";
-import { compactItem, decodeCursor, encodeCursor } from "./dynamo-items.ts";
+import { decodeCursor, encodeCursor } from "./dynamo-items.ts";
+import { recordOps } from "./dynamo-records.ts";
 import { updateExpression } from "./dynamo-update.ts";
 
 /** Parses an instance item read back from DynamoDB. */
@@ -41,37 +40,17 @@ export function createDynamoInstanceStore(options: {
   const doc = DynamoDBDocumentClient.from(options.client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const get = async (instanceId: string) => {
-    try {
-      const out = await doc.send(
-        new GetCommand({ TableName: tableName, Key: { instanceId }, ConsistentRead: true }),
-      );
-      return out.Item ? instanceFromItem(out.Item) : null;
-    } catch (err) {
-      throw fromAwsError(err, `reading instance ${instanceId}`);
-    }
-  };
+  const { get, createOnce } = recordOps({
+    doc,
+    tableName,
+    key: "instanceId",
+    noun: "instance",
+    parse: instanceFromItem,
+  });
   return {
     async create(instance) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: compactItem(instance),
-            ConditionExpression: "attribute_not_exists(instanceId)",
-          }),
-        );
-        return { created: true, instance };
-      } catch (err) {
-        if (!isConditionalCheckFailed(err))
-          throw fromAwsError(err, `recording instance ${instance.instanceId}`);
-      }
-      const existing = await get(instance.instanceId);
-      if (!existing)
-        throw new FleetError("conflict", `instance ${instance.instanceId} vanished`, {
-          retryable: true,
-        });
-      return { created: false, instance: existing };
+      const { created, stored } = await createOnce(instance, instance.instanceId);
+      return { created, instance: stored };
     },
 
     get,

@@ -1,8 +1,6 @@
 import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
   QueryCommand,
   ScanCommand,
   UpdateCommand,
@@ -13,8 +11,9 @@ import { canTransition, isTerminal, type Job, JobSchema } from "../../domain/job
 import type { Clock } from "../../ports/clock.ts";
 import type { JobStore, JobTransition } from "../../ports/job-store.ts";
 import { fromAwsError, isConditionalCheckFailed } from "./aws-errors.ts";
-import { compactItem, decodeCursor, encodeCursor } from "./dynamo-items.ts";
+import { decodeCursor, encodeCursor } from "./dynamo-items.ts";
 import { jobSweeps } from "./dynamo-job-store-sweeps.ts";
+import { recordOps } from "./dynamo-records.ts";
 import { updateExpression } from "./dynamo-update.ts";
 
 /** Parses an item read back from DynamoDB; a corrupt item is an error, never a cast. */
@@ -42,37 +41,18 @@ export function createDynamoJobStore(options: {
     marshallOptions: { removeUndefinedValues: true },
   });
 
-  const get = async (jobId: string): Promise<Job | null> => {
-    try {
-      const out = await doc.send(
-        new GetCommand({ TableName: tableName, Key: { jobId }, ConsistentRead: true }),
-      );
-      return out.Item ? jobFromItem(out.Item) : null;
-    } catch (err) {
-      throw fromAwsError(err, `reading job ${jobId}`);
-    }
-  };
+  const { get, createOnce } = recordOps({
+    doc,
+    tableName,
+    key: "jobId",
+    noun: "job",
+    parse: jobFromItem,
+  });
 
   return {
     async create(job) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: compactItem(job),
-            ConditionExpression: "attribute_not_exists(jobId)",
-          }),
-        );
-        return { created: true, job };
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw fromAwsError(err, `creating job ${job.jobId}`);
-      }
-      const existing = await get(job.jobId);
-      if (!existing)
-        throw new FleetError("conflict", `job ${job.jobId} vanished after a duplicate create`, {
-          retryable: true,
-        });
-      return { created: false, job: existing };
+      const { created, stored } = await createOnce(job, job.jobId);
+      return { created, job: stored };
     },
 
     get,
