@@ -1,12 +1,7 @@
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { EventQueue } from "../../ports/event-queue.ts";
 import { fromAwsError } from "./aws-errors.ts";
+import { sqsAcks } from "./sqs-acks.ts";
 import { isFifoQueue } from "./sqs-job-queue.ts";
 
 /** EventQueue on SQS (a standard queue normally; FIFO works too, grouped per body hash). */
@@ -50,25 +45,6 @@ export function createSqsEventQueue(options: { client: SQSClient; url: string })
         throw fromAwsError(err, "receiving events");
       }
     },
-    async delete(receipt) {
-      try {
-        await client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: receipt }));
-      } catch (err) {
-        throw fromAwsError(err, "deleting an event");
-      }
-    },
-    async retryLater(receipt, delaySeconds) {
-      try {
-        await client.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: url,
-            ReceiptHandle: receipt,
-            VisibilityTimeout: delaySeconds,
-          }),
-        );
-      } catch (err) {
-        throw fromAwsError(err, "returning an event to the queue");
-      }
-    },
+    ...sqsAcks(client, url, "an event"),
   };
 }

@@ -1,6 +1,4 @@
 import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -14,6 +12,7 @@ import {
 } from "../../../shared/messages.ts";
 import type { JobQueue, ReceivedJob } from "../../ports/job-queue.ts";
 import { fromAwsError } from "./aws-errors.ts";
+import { sqsAcks } from "./sqs-acks.ts";
 
 /** True for FIFO queues, whose URL ends in `.fifo`. */
 export function isFifoQueue(url: string): boolean {
@@ -94,27 +93,7 @@ export function createSqsJobQueue(options: { client: SQSClient; url: string }): 
       }
     },
 
-    async delete(receipt) {
-      try {
-        await client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: receipt }));
-      } catch (err) {
-        throw fromAwsError(err, "deleting a job message");
-      }
-    },
-
-    async retryLater(receipt, delaySeconds) {
-      try {
-        await client.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: url,
-            ReceiptHandle: receipt,
-            VisibilityTimeout: delaySeconds,
-          }),
-        );
-      } catch (err) {
-        throw fromAwsError(err, "returning a job message to the queue");
-      }
-    },
+    ...sqsAcks(client, url, "a job message"),
 
     async ping() {
       try {
