@@ -78,25 +78,25 @@ function harness(options: { compute?: Compute; windowMs?: number } = {}) {
     cacheTtlMs: 0,
   });
   const runnerConfigs = createFileRunnerConfigStore({ dir: join(dir, `configs-${seq}`) });
-  const make = () =>
-    createScheduler({
-      jobs: plane.jobs,
-      instances,
-      queue: plane.queue,
-      launcher: createBatchLauncher<LaunchSlot, LaunchedInstance>({
-        launch: (r) => compute.launch(r),
-        windowMs: options.windowMs ?? 300,
-      }),
-      terminate: (ids) => compute.terminate(ids),
-      circuits,
-      github: fakeGitHub,
-      runnerConfigs,
-      placement: localPlacementConfig("us-east-1", ["default"]),
-      clock: systemClock,
-      logger: silentLogger,
-      metrics: createMemoryMetrics(),
-      retryBaseSeconds: 0,
-    });
+  const deps = () => ({
+    jobs: plane.jobs,
+    instances,
+    queue: plane.queue,
+    launcher: createBatchLauncher<LaunchSlot, LaunchedInstance>({
+      launch: (r: Parameters<Compute["launch"]>[0]) => compute.launch(r),
+      windowMs: options.windowMs ?? 300,
+    }),
+    terminate: (ids: readonly string[]) => compute.terminate(ids),
+    circuits,
+    github: fakeGitHub,
+    runnerConfigs,
+    placement: localPlacementConfig("us-east-1", ["default"]),
+    clock: systemClock,
+    logger: silentLogger,
+    metrics: createMemoryMetrics(),
+    retryBaseSeconds: 0,
+  });
+  const make = () => createScheduler(deps());
   return {
     plane,
     local,
@@ -105,6 +105,7 @@ function harness(options: { compute?: Compute; windowMs?: number } = {}) {
     circuits,
     runnerConfigs,
     make,
+    deps,
     configDir: join(dir, `configs-${seq}`),
   };
 }
@@ -229,5 +230,25 @@ describe("scheduler", () => {
     } finally {
       await h.local.close();
     }
+  });
+
+  it("hands a job back to the queue when its launch outlives the per-message budget", async () => {
+    const hanging: Compute = {
+      launch: () => new Promise(() => {}),
+      terminate: async () => {},
+      stop: async () => {},
+      start: async () => {},
+      describe: async () => [],
+    };
+    const h = harness({ compute: hanging, windowMs: 10 });
+    const event = queuedEvent("runs-fleet");
+    await h.plane.intake.handle(event, "d-hang");
+    const scheduler = createScheduler({ ...h.deps(), messageBudgetMs: 300 });
+    const counts = await scheduler.drain({ budgetMs: 2_000, untilEmpty: false });
+    expect(counts.retry).toBeGreaterThanOrEqual(1);
+    // Handed back each time its budget ran out (and claimed again by the next receive).
+    const job = await h.plane.jobs.get(String(event.workflow_job.id));
+    expect(["queued", "launching"]).toContain(job?.status);
+    expect(job?.reason).toMatch(/launch took longer than 0 s; will retry/);
   });
 });

@@ -33,6 +33,11 @@ export interface SchedulerDeps {
   /** Seconds before a retryable failure is tried again (doubles per receive, capped). */
   retryBaseSeconds?: number;
   retryMaxSeconds?: number;
+  /**
+   * Longest one message may take from claim to launched (default 90 s, under the 120 s the
+   * message stays invisible). Past it the job goes back to `queued` and the message is retried.
+   */
+  messageBudgetMs?: number;
 }
 
 /** What happened to one queue message. */
@@ -97,7 +102,9 @@ export function createScheduler(deps: SchedulerDeps) {
       return "failed";
     }
     const { placement } = placed;
-    const slot = jobSlot(claimed);
+    // One slot per claim: a launch abandoned past its budget may still be waiting in the batcher
+    // when the job is claimed again, and must not be mistaken for this one.
+    const slot = { ...jobSlot(claimed), slotId: `${claimed.jobId}@${claimed.version}` };
     slot.tags[FleetTag.managed] = "true";
     slot.tags[FleetTag.env] = placement.env;
     if (placement.pool) slot.tags[FleetTag.pool] = placement.pool;
@@ -183,6 +190,47 @@ export function createScheduler(deps: SchedulerDeps) {
     return "launched";
   };
 
+  /**
+   * Bounds one launch in time. A launch past its budget is abandoned: the job is handed back to
+   * the queue (a launch that still lands later loses the version race, and its instance is an
+   * orphan that housekeeping terminates).
+   */
+  const withinBudget = async (
+    claimed: Job,
+    work: Promise<ScheduleOutcome>,
+  ): Promise<ScheduleOutcome> => {
+    const budgetMs = deps.messageBudgetMs ?? 90_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), budgetMs);
+    });
+    try {
+      const first = await Promise.race([work, late]);
+      if (first !== "late") return first;
+    } finally {
+      clearTimeout(timer);
+    }
+    work.catch((err) =>
+      logger.warn("an abandoned launch failed", { jobId: claimed.jobId, error: err }),
+    );
+    logger.warn("launch exceeded its time budget; job handed back", {
+      jobId: claimed.jobId,
+      budgetMs,
+    });
+    metrics.count("launches_over_budget");
+    try {
+      await requeue(
+        claimed,
+        `launch took longer than ${Math.round(budgetMs / 1000)} s; will retry`,
+      );
+    } catch (err) {
+      // The launch finished meanwhile: whatever it decided stands.
+      if (!(err instanceof ConflictError)) throw err;
+      return "skipped";
+    }
+    return "retry";
+  };
+
   /** Handles one message; acknowledges it only once its effect is durable. */
   const handle = async (received: ReceivedJob): Promise<ScheduleOutcome> => {
     const msg = received.message;
@@ -220,7 +268,7 @@ export function createScheduler(deps: SchedulerDeps) {
           }
           throw err;
         }
-        const outcome = await launchFor(claimed);
+        const outcome = await withinBudget(claimed, launchFor(claimed));
         if (outcome === "retry") {
           const delay = Math.min(cap, base * 2 ** Math.max(0, received.receiveCount - 1));
           await queue.retryLater(received.receipt, Math.round(delay * (0.5 + Math.random() / 2)));
