@@ -2,7 +2,7 @@ import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
 import type { WorkflowJobEvent } from "../../src/control/domain/workflow-job-event.ts";
-import { systemClock } from "../../src/control/ports/clock.ts";
+import { fixedClock, systemClock } from "../../src/control/ports/clock.ts";
 import { buildPlane } from "../support/app.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
 
@@ -186,6 +186,48 @@ describe("events consumer", () => {
       );
     } finally {
       await (s.plane.compute as unknown as { close(): Promise<void> }).close();
+    }
+  });
+
+  it("a half-open circuit's probe launch on spot that runs to the end closes the circuit", async () => {
+    // Ahead of the other tests, which use the wall clock on the same tables.
+    const clock = fixedClock(Date.now() + 86_400_000);
+    const github = createDryRunGitHub({ clock, durationSeconds: 1 });
+    const plane = buildPlane(b, { github, clock, batchWindowMs: 10 });
+    try {
+      const type = "m8g.large";
+      for (let i = 0; i < 3; i++) await plane.circuits.recordInterruption(type, `i-probe-${i}`);
+      expect((await plane.circuits.check([type])).get(type)?.state).toBe("open");
+      clock.advance(31 * 60_000);
+      expect((await plane.circuits.check([type])).get(type)?.state).toBe("half-open");
+
+      const e = event("queued", { label: "runs-fleet/cpu=2+2/arch=arm64/family=m8g" });
+      await plane.intake.handle(e, "d-probe");
+      await plane.scheduler.drain({ budgetMs: 10_000 });
+      const job = await plane.jobs.get(String(e.workflow_job.id));
+      const instance = await plane.instances.get(job?.instanceId as string);
+      expect(instance).toMatchObject({ instanceType: type, market: "spot" });
+
+      clock.advance(5_000);
+      const at = new Date(clock.now()).toISOString();
+      await b.sqsClient.send(
+        new SendMessageCommand({
+          QueueUrl: plane.eventsQueueUrl,
+          MessageBody: JSON.stringify({
+            type: "completed",
+            id: "c-probe",
+            instanceId: instance?.instanceId,
+            jobId: job?.jobId,
+            at,
+            status: "success",
+          }),
+        }),
+      );
+      await plane.consumer.drain({ budgetMs: 10_000 });
+      expect((await plane.circuits.check([type])).get(type)?.state).toBe("closed");
+      expect((await plane.jobs.get(job?.jobId as string))?.status).toBe("completed");
+    } finally {
+      await (plane.compute as unknown as { close(): Promise<void> }).close();
     }
   });
 });

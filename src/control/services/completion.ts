@@ -78,6 +78,13 @@ export async function onAgentCompleted(
     }
   }
 
+  // A spot instance that ran to the end without interruption is the good news a half-open
+  // circuit waits for (its probe, normally): close it.
+  if (instance.market === "spot" && e.status !== "interrupted") {
+    const circuit = (await deps.circuits.check([instance.instanceType])).get(instance.instanceType);
+    if (circuit?.state === "half-open") await deps.circuits.probeSucceeded(instance.instanceType);
+  }
+
   const at = e.at;
   await patchInstance(e.instanceId, (i) => {
     if (i.state === "terminated") return null;
