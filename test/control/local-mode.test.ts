@@ -13,12 +13,16 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function startLocal(): Promise<{ proc: Proc; url: string; secret: string; token: string }> {
+async function startLocal(
+  env: Record<string, string> = {},
+): Promise<{ proc: Proc; url: string; secret: string; token: string }> {
   const proc = startProcess(process.execPath, ["--import", "tsx", "src/control/entry/node.ts"], {
     RUNS_FLEET_DATA_DIR: dataDir,
     PORT: "0",
     RUNS_FLEET_WEBHOOK_SECRET: undefined,
     RUNS_FLEET_ADMIN_TOKEN: undefined,
+    RUNS_FLEET_DRY_RUN_JOB_SECONDS: "1",
+    ...env,
   });
   const [, url] = await proc.waitFor(/URL:\s+(http:\/\/\S+)/);
   const [, secret] = await proc.waitFor(/webhook secret:\s+(\S+)/);
@@ -98,6 +102,39 @@ describe("local mode (npm start)", () => {
       expect(out).toMatch(/on-demand: spot=false/);
     } finally {
       await local.proc.stop("SIGKILL");
+    }
+  }, 120_000);
+
+  it("sends queued jobs again after a restart, since local queues live in memory", async () => {
+    // No loops: the job stays queued, its message only in this process's memory.
+    const first = await startLocal({ RUNS_FLEET_LOOPS: "off" });
+    let second: Awaited<ReturnType<typeof startLocal>> | undefined;
+    try {
+      const payload = await workflowJobExample("queued", {
+        labels: ["runs-fleet/cpu=2"],
+        jobId: 777002,
+      });
+      expect(
+        (await deliver(remote(first.url), "workflow_job", payload, { secret: first.secret }))
+          .status,
+      ).toBe(202);
+      await first.proc.stop("SIGKILL");
+
+      second = await startLocal();
+      await second.proc.waitFor(/queued jobs sent again after a restart/);
+      const deadline = Date.now() + 60_000;
+      let status = "";
+      while (status !== "completed" && Date.now() < deadline) {
+        const res = await fetch(`${second.url}/api/jobs/777002`, {
+          headers: { authorization: `Bearer ${second.token}` },
+        });
+        status = ((await res.json()) as { status: string }).status;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(status).toBe("completed");
+    } finally {
+      await first.proc.stop("SIGKILL");
+      await second?.proc.stop("SIGKILL");
     }
   }, 120_000);
 });

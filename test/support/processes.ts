@@ -41,7 +41,7 @@ export function startProcess(
           if (m) {
             cleanup();
             resolve(m);
-          } else if (child.exitCode !== null) {
+          } else if (child.exitCode !== null || child.signalCode !== null) {
             cleanup();
             reject(new Error(`process exited (${child.exitCode}) before ${pattern}:\n${out}`));
           }
@@ -60,7 +60,8 @@ export function startProcess(
         check();
       }),
     stop: async (signal = "SIGTERM") => {
-      if (child.exitCode !== null) return child.exitCode;
+      // A process killed by a signal has no exit code, only a signal code.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
       child.kill(signal);
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);

@@ -12,6 +12,7 @@ import { createLabelResolver } from "../services/label-resolver.ts";
 import { createAwsControlPlane } from "./aws-runtime.ts";
 import { type ControlPlane, composeControlPlane, tableDefinitions } from "./compose.ts";
 import { parseFleetFile } from "./fleet-file.ts";
+import { resendQueuedAfterRestart } from "./local-restart.ts";
 import { createLocalRuntime } from "./local-runtime.ts";
 import { startLoops } from "./loops.ts";
 import { setupTracing } from "./otel.ts";
@@ -70,6 +71,7 @@ export async function main(env: Record<string, string | undefined> = process.env
       }),
     });
     await ensureTables(local.runtime.dynamodb, tableDefinitions(built.tables));
+    await resendQueuedAfterRestart(built, logger);
     plane = built;
     close = local.close;
     banner = [
