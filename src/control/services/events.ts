@@ -1,10 +1,11 @@
 import * as v from "valibot";
 import { type AgentEvent, AgentEventSchema } from "../../shared/events.ts";
 import { type Ec2Event, Ec2EventSchema } from "../domain/ec2-events.ts";
-import { ConflictError, FleetError } from "../domain/errors.ts";
+import { ConflictError } from "../domain/errors.ts";
 import type { Instance, InstancePatch } from "../domain/instance.ts";
 import type { EventQueue, ReceivedEvent } from "../ports/event-queue.ts";
 import { onAgentCompleted } from "./completion.ts";
+import { type DrainOptions, drainQueue } from "./drain.ts";
 import { activeJobOf, handleRebalance, handleSpotInterruption } from "./interruptions.ts";
 import type { LifecycleDeps } from "./lifecycle-deps.ts";
 import { requeueJob } from "./requeue.ts";
@@ -214,45 +215,26 @@ export function createEventsConsumer(
   };
 
   /** Receives and applies events until the budget is spent (or the queue is empty). */
-  const drain = async (options: {
-    budgetMs: number;
-    untilEmpty?: boolean;
-    waitSeconds?: number;
-    signal?: AbortSignal;
-  }) => {
-    const deadline = deps.clock.now() + options.budgetMs;
-    const counts: Record<EventOutcome | "error", number> = {
-      applied: 0,
-      ignored: 0,
-      retry: 0,
-      invalid: 0,
-      error: 0,
-    };
-    while (deps.clock.now() < deadline && !options.signal?.aborted) {
-      const batch = await deps.events.receive({
-        max: 10,
-        waitSeconds: options.waitSeconds ?? 1,
-        visibilitySeconds: 60,
-      });
-      if (batch.length === 0) {
-        if (options.untilEmpty ?? true) break;
-        continue;
-      }
-      // Messages of one batch may concern the same instance; apply them in order.
-      for (const m of batch) {
-        try {
-          counts[await handle(m)]++;
-        } catch (err) {
-          counts.error++;
-          logger.error("event handling failed; will retry", {
-            messageId: m.messageId,
-            error: err instanceof FleetError ? err.message : err,
-          });
-        }
-      }
-    }
-    return counts;
-  };
+  /** Events of one instance are applied in the order received; different instances in parallel. */
+  const drain = (options: DrainOptions) =>
+    drainQueue({
+      receive: (max, waitSeconds) =>
+        deps.events.receive({ max, waitSeconds, visibilitySeconds: 60 }),
+      handle,
+      outcomes: ["applied", "ignored", "retry", "invalid"],
+      key: (m) => {
+        const parsed = parseFleetEvent(m.body);
+        if (!parsed.ok) return null;
+        return parsed.value.source === "agent"
+          ? parsed.value.event.instanceId
+          : parsed.value.event.detail["instance-id"];
+      },
+      clock: deps.clock,
+      logger,
+      what: "event handling",
+      options,
+      defaultConcurrency: 10,
+    });
 
   return { handle, drain };
 }

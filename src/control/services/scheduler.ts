@@ -1,5 +1,5 @@
 import type { BatchLauncher } from "../domain/batch-launcher.ts";
-import { ConflictError, FleetError, isRetryable } from "../domain/errors.ts";
+import { ConflictError, isRetryable } from "../domain/errors.ts";
 import type { Instance } from "../domain/instance.ts";
 import type { Job } from "../domain/job.ts";
 import { type Placement, place, probePlacement } from "../domain/placement.ts";
@@ -14,6 +14,7 @@ import type { Logger } from "../ports/logger.ts";
 import type { Metrics } from "../ports/metrics.ts";
 import type { RunnerConfigStore } from "../ports/runner-config-store.ts";
 import type { CircuitService } from "./circuits.ts";
+import { type DrainOptions, drainQueue } from "./drain.ts";
 import { contextFromTraceparent, withSpan } from "./tracing.ts";
 
 export interface SchedulerDeps {
@@ -287,61 +288,17 @@ export function createScheduler(deps: SchedulerDeps) {
    * `untilEmpty` is set. Keeps receiving while earlier messages are still being handled, so jobs
    * from many receives can share one launch batch.
    */
-  const drain = async (options: {
-    budgetMs: number;
-    concurrency?: number;
-    waitSeconds?: number;
-    untilEmpty?: boolean;
-    signal?: AbortSignal;
-  }) => {
-    const deadline = clock.now() + options.budgetMs;
-    const counts: Record<ScheduleOutcome | "error", number> = {
-      launched: 0,
-      skipped: 0,
-      failed: 0,
-      retry: 0,
-      poison: 0,
-      error: 0,
-    };
-    const concurrency = options.concurrency ?? 50;
-    const running = new Set<Promise<void>>();
-    const untilEmpty = options.untilEmpty ?? true;
-    while (clock.now() < deadline && !options.signal?.aborted) {
-      const room = Math.min(10, concurrency - running.size);
-      if (room <= 0) {
-        await Promise.race(running);
-        continue;
-      }
-      const batch = await queue.receive({
-        max: room,
-        waitSeconds: options.waitSeconds ?? 1,
-        visibilitySeconds: 120,
-      });
-      if (batch.length === 0) {
-        if (untilEmpty && running.size === 0) break;
-        if (running.size > 0) await Promise.race(running);
-        continue;
-      }
-      for (const received of batch) {
-        const p: Promise<void> = handle(received)
-          .then((o) => {
-            counts[o]++;
-          })
-          .catch((err) => {
-            counts.error++;
-            // Not deleted: the message becomes visible again and is retried.
-            logger.error("scheduling failed", {
-              messageId: received.messageId,
-              error: err instanceof FleetError ? err.message : err,
-            });
-          })
-          .finally(() => running.delete(p));
-        running.add(p);
-      }
-    }
-    await Promise.all(running);
-    return counts;
-  };
+  const drain = (options: DrainOptions) =>
+    drainQueue({
+      receive: (max, waitSeconds) => queue.receive({ max, waitSeconds, visibilitySeconds: 120 }),
+      handle,
+      outcomes: ["launched", "skipped", "failed", "retry", "poison"],
+      clock,
+      logger,
+      what: "scheduling",
+      options,
+      defaultConcurrency: 50,
+    });
 
   return { handle, drain };
 }
