@@ -16,6 +16,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import * as v from "valibot";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createEc2Compute } from "../../src/control/adapters/aws/ec2-compute.ts";
+import { defaultSpec } from "../../src/control/domain/labels-types.ts";
 import { type Placement, place } from "../../src/control/domain/placement.ts";
 import { PlacementConfigSchema } from "../../src/control/domain/placement-config.ts";
 import { fixedClock } from "../../src/control/ports/clock.ts";
@@ -34,21 +35,7 @@ const config = v.parse(PlacementConfigSchema, {
 
 function spotPlacement(): Placement {
   const r = place({
-    spec: {
-      cpu: { min: 2, max: 4 },
-      ramGiB: null,
-      arch: "arm64",
-      os: "linux",
-      families: null,
-      gen: null,
-      diskGiB: null,
-      pool: null,
-      spot: true,
-      region: null,
-      env: "default",
-      retry: "when-interrupted",
-      priority: "normal",
-    },
+    spec: { ...defaultSpec(), arch: "arm64" },
     candidates: ["c7g.large", "m7g.large"].map((instanceType) => ({
       instanceType,
       vcpu: 2,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEc2Compute } from "../../src/control/adapters/aws/ec2-compute.ts";
 import { createBatchLauncher } from "../../src/control/domain/batch-launcher.ts";
 import { ValidationError } from "../../src/control/domain/errors.ts";
+import { defaultSpec } from "../../src/control/domain/labels-types.ts";
 import { type Placement, place } from "../../src/control/domain/placement.ts";
 import type { PlacementConfig } from "../../src/control/domain/placement-config.ts";
 import type { Spec } from "../../src/control/domain/spec.ts";
@@ -17,21 +18,8 @@ import {
 import { type Moto, motoAvailable, startMoto } from "../support/moto.ts";
 import { createNetwork, createTemplates, placementConfig, recordingClient } from "./ec2-setup.ts";
 
-const spec: Spec = {
-  cpu: { min: 2, max: 4 },
-  ramGiB: null,
-  arch: "arm64",
-  os: "linux",
-  families: null,
-  gen: null,
-  diskGiB: null,
-  pool: null,
-  spot: true,
-  region: null,
-  env: "default",
-  retry: "when-interrupted",
-  priority: "normal",
-};
+/** A bare `runs-fleet` label's spec, on arm64. */
+const spec: Spec = { ...defaultSpec(), arch: "arm64" };
 
 function placementFor(config: PlacementConfig, patch: Partial<Spec>, types: string[]): Placement {
   const s = { ...spec, ...patch };

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { fixedClock } from "../ports/clock.ts";
 import { type CircuitState, closedCircuit } from "./circuit.ts";
+import { defaultSpec } from "./labels-types.ts";
 import { onDemandPlacement, type PlacementInput, place, probePlacement } from "./placement.ts";
 import { type PlacementConfig, PlacementConfigSchema } from "./placement-config.ts";
 import type { Candidate, Spec } from "./spec.ts";
@@ -35,21 +36,8 @@ const config: PlacementConfig = v.parse(PlacementConfigSchema, {
   },
 });
 
-const spec: Spec = {
-  cpu: { min: 2, max: 4 },
-  ramGiB: null,
-  arch: "arm64",
-  os: "linux",
-  families: null,
-  gen: null,
-  diskGiB: null,
-  pool: null,
-  spot: true,
-  region: null,
-  env: "default",
-  retry: "when-interrupted",
-  priority: "normal",
-};
+/** A bare `runs-fleet` label's spec, on arm64. */
+const spec: Spec = { ...defaultSpec(), arch: "arm64" };
 
 const cand = (instanceType: string, arch: "arm64" | "amd64" = "arm64"): Candidate => ({
   instanceType,
