@@ -3,30 +3,13 @@ import { ConflictError, ValidationError } from "../../src/control/domain/errors.
 import type { Instance } from "../../src/control/domain/instance.ts";
 import { type Clock, fixedClock } from "../../src/control/ports/clock.ts";
 import type { InstanceStore } from "../../src/control/ports/instance-store.ts";
+import { sampleInstance as baseInstance } from "../support/instances.ts";
 
 const NOW = "2026-03-01T00:00:00.000Z";
 
 /** An instance record with defaults; override what the test is about. */
 export function sampleInstance(id: string, over: Partial<Instance> = {}): Instance {
-  return {
-    instanceId: id,
-    jobId: "1",
-    pool: null,
-    instanceType: "c7g.large",
-    market: "spot",
-    region: "us-east-1",
-    az: "us-east-1a",
-    env: "default",
-    state: "pending",
-    reason: null,
-    launchedAt: NOW,
-    updatedAt: NOW,
-    lastHeartbeatAt: null,
-    startedAt: null,
-    terminatedAt: null,
-    version: 1,
-    ...over,
-  };
+  return baseInstance(id, { launchedAt: NOW, updatedAt: NOW, ...over });
 }
 
 /** What every InstanceStore does; `make` returns an empty store whose writes use `clock`. */

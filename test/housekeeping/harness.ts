@@ -28,6 +28,7 @@ import {
 } from "../../src/control/services/housekeeping-config.ts";
 import type { HousekeepingDeps } from "../../src/control/services/housekeeping-deps.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
+import { sampleInstance } from "../support/instances.ts";
 import { sampleJob } from "../support/jobs.ts";
 
 /** Where every housekeeping test starts its fixed clock. */
@@ -162,25 +163,9 @@ export async function harness(
   /** Records an instance as the scheduler would. */
   const record = async (instanceId: string, over: Partial<Instance> = {}) =>
     (
-      await instances.create({
-        instanceId,
-        jobId: null,
-        pool: null,
-        instanceType: "c7g.large",
-        market: "spot",
-        region: "us-east-1",
-        az: "us-east-1a",
-        env: "default",
-        state: "pending",
-        reason: null,
-        launchedAt: at(0),
-        updatedAt: at(0),
-        lastHeartbeatAt: null,
-        startedAt: null,
-        terminatedAt: null,
-        version: 1,
-        ...over,
-      })
+      await instances.create(
+        sampleInstance(instanceId, { jobId: null, launchedAt: at(0), updatedAt: at(0), ...over }),
+      )
     ).instance;
 
   let jobSeq = 0;

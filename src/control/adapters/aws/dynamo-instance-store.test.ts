@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Backends, startBackends } from "../../../../test/support/control-plane.ts";
+import { sampleInstance } from "../../../../test/support/instances.ts";
 import { ConflictError } from "../../domain/errors.ts";
-import type { Instance } from "../../domain/instance.ts";
 import { fixedClock } from "../../ports/clock.ts";
 import { createDynamoInstanceStore } from "./dynamo-instance-store.ts";
 
@@ -19,25 +19,7 @@ const store = () =>
     tableName: b.tables.instances,
     clock: fixedClock(Date.parse("2026-03-01T00:00:00Z")),
   });
-const sample = (id: string, over: Partial<Instance> = {}): Instance => ({
-  instanceId: id,
-  jobId: "1",
-  pool: null,
-  instanceType: "c7g.large",
-  market: "spot",
-  region: "us-east-1",
-  az: "us-east-1a",
-  env: "default",
-  state: "pending",
-  reason: null,
-  launchedAt: "2026-03-01T00:00:00.000Z",
-  updatedAt: "2026-03-01T00:00:00.000Z",
-  lastHeartbeatAt: null,
-  startedAt: null,
-  terminatedAt: null,
-  version: 1,
-  ...over,
-});
+const sample = sampleInstance;
 
 describe("DynamoDB instance store", () => {
   it("creates once and reads back exactly", async () => {
