@@ -39,9 +39,17 @@ describe("end to end, local mode with real agents", () => {
       (j) => j.status === "launched" && j.instanceId !== null,
     );
     const first = launched.instanceId as string;
+    const removed: string[] = [];
+    const remove = f.github.removeRunner.bind(f.github);
+    f.github.removeRunner = async (runner) => {
+      removed.push(runner.runnerName);
+      return await remove(runner);
+    };
     f.replicas[0]!.compute.kill(first);
     const done = await f.waitForJob(jobId, (j) => j.status === "completed");
     expect(done.instanceId).not.toBe(first);
+    // The dead instance's runner never came online: it is taken off GitHub's list.
+    expect(removed).toContain(launched.runnerName);
     expect(done.retryCount).toBe(0);
     expect((await plane().instances.get(first))?.state).toBe("terminated");
   });

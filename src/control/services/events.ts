@@ -100,6 +100,21 @@ export function createEventsConsumer(
       }).catch((err) => {
         if (!(err instanceof ConflictError)) throw err;
       });
+      // Its runner was registered but will never come online: take it off GitHub's list.
+      if (job.runnerName) {
+        await deps.github
+          .removeRunner({
+            repo: job.repo,
+            runnerName: job.runnerName,
+            ...(job.installationId ? { installationId: job.installationId } : {}),
+          })
+          .catch((err) =>
+            logger.warn("could not remove a runner that never came online", {
+              jobId: job.jobId,
+              error: err,
+            }),
+          );
+      }
     } else if (job?.status === "running") {
       await deps.jobs
         .transition(job.jobId, {
