@@ -99,6 +99,11 @@ const EnvSchema = v.object({
   ),
   RUNS_FLEET_JOB_DLQ_URL: v.optional(Url),
   RUNS_FLEET_EVENTS_DLQ_URL: v.optional(Url),
+  RUNS_FLEET_METRICS: v.optional(v.picklist(["emf", "off"], 'must be "emf" or "off"')),
+  RUNS_FLEET_METRICS_NAMESPACE: v.optional(
+    v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+    "runs-fleet",
+  ),
   OTEL_EXPORTER_OTLP_ENDPOINT: v.optional(Url),
   OTEL_SERVICE_NAME: v.optional(v.string(), "runs-fleet"),
 });
@@ -125,6 +130,9 @@ export interface Config {
   localHeartbeatSeconds: number;
   /** Command that starts a local agent (default: Bun running the agent's source). */
   agentCommand: string | undefined;
+  /** `emf`: metrics as CloudWatch embedded-metric-format lines on stdout (AWS default). */
+  metrics: "emf" | "off";
+  metricsNamespace: string;
   /** Whether this process runs the scheduler, events and housekeeping loops. */
   loops: boolean;
   /** Housekeeping thresholds (ms), batch size, interval and dead-letter queues. */
@@ -206,6 +214,8 @@ export function parseConfig(env: Env): Config {
     localHeartbeatSeconds: e.RUNS_FLEET_LOCAL_HEARTBEAT_SECONDS,
     agentCommand: e.RUNS_FLEET_AGENT_COMMAND,
     loops: e.RUNS_FLEET_LOOPS === "on",
+    metrics: e.RUNS_FLEET_METRICS ?? (e.RUNS_FLEET_MODE === "aws" ? "emf" : "off"),
+    metricsNamespace: e.RUNS_FLEET_METRICS_NAMESPACE,
     housekeeping: {
       heartbeatTimeoutMs: e.RUNS_FLEET_HEARTBEAT_TIMEOUT_SECONDS * 1000,
       bootGraceMs: e.RUNS_FLEET_BOOT_GRACE_SECONDS * 1000,

@@ -2,6 +2,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { VERSION } from "../../shared/version.ts";
 import { createEc2Compute } from "../adapters/aws/ec2-compute.ts";
+import { createEmfMetrics } from "../adapters/aws/emf-metrics.ts";
 import { createSsmRunnerConfigStore } from "../adapters/aws/ssm-runner-config-store.ts";
 import type { Config, Env } from "../config.ts";
 import { parseConfig } from "../config.ts";
@@ -40,6 +41,16 @@ export function createAwsControlPlane(
     base: { service: "runs-fleet", version: VERSION },
   });
   const clock = systemClock;
+  const metrics =
+    config.metrics === "emf"
+      ? createEmfMetrics({
+          namespace: config.metricsNamespace,
+          // One line per point on stdout; CloudWatch Logs turns them into metrics.
+          write: (line) => console.log(line),
+          clock,
+          base: { prefix: config.tablePrefix },
+        })
+      : noopMetrics;
   let github: ReturnType<typeof buildGitHub> | undefined;
   try {
     github = buildGitHub({
@@ -49,7 +60,7 @@ export function createAwsControlPlane(
       dryRunJobSeconds: config.dryRunJobSeconds,
       clock,
       logger,
-      metrics: noopMetrics,
+      metrics,
     });
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
@@ -97,6 +108,7 @@ export function createAwsControlPlane(
     github: github.github,
     runnerConfigs: createSsmRunnerConfigStore({ client: ssm, prefix: config.ssmPrefix }),
     batchWindowMs: config.batchWindowMs,
+    metrics,
     logger,
     clock,
     startedAt: clock.now(),
