@@ -1,17 +1,13 @@
 import type * as v from "valibot";
 import type { CompletedEventSchema } from "../../shared/events.ts";
 import { ConflictError } from "../domain/errors.ts";
-import type { Instance, InstancePatch } from "../domain/instance.ts";
 import { isTerminal, type Job, type JobStatus } from "../domain/job.ts";
+import { patchInstance } from "./instance-gone.ts";
 import { activeJobOf, handleSpotInterruption } from "./interruptions.ts";
 import type { LifecycleDeps } from "./lifecycle-deps.ts";
 import { requeueJob } from "./requeue.ts";
 
 type Completed = v.InferOutput<typeof CompletedEventSchema>;
-type PatchInstance = (
-  id: string,
-  decide: (i: Instance) => InstancePatch | null,
-) => Promise<Instance | null>;
 
 const finalStatus: Record<Completed["status"], JobStatus> = {
   success: "completed",
@@ -40,11 +36,7 @@ async function settle(deps: LifecycleDeps, job: Job, e: Completed): Promise<void
  * otherwise settle the job. The instance then ends (or, in a pool, goes back to standby).
  * Returns false when the instance is not known yet (the event is retried).
  */
-export async function onAgentCompleted(
-  deps: LifecycleDeps,
-  e: Completed,
-  patchInstance: PatchInstance,
-): Promise<boolean> {
+export async function onAgentCompleted(deps: LifecycleDeps, e: Completed): Promise<boolean> {
   const instance = await deps.instances.get(e.instanceId);
   if (!instance) return false;
   await deps.runnerConfigs.delete(e.instanceId);
@@ -86,7 +78,7 @@ export async function onAgentCompleted(
   }
 
   const at = e.at;
-  await patchInstance(e.instanceId, (i) => {
+  await patchInstance(deps, e.instanceId, (i) => {
     if (i.state === "terminated") return null;
     return i.pool
       ? { state: "standby", jobId: null }

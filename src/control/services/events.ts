@@ -1,14 +1,12 @@
 import * as v from "valibot";
 import { type AgentEvent, AgentEventSchema } from "../../shared/events.ts";
 import { type Ec2Event, Ec2EventSchema } from "../domain/ec2-events.ts";
-import { ConflictError } from "../domain/errors.ts";
-import type { Instance, InstancePatch } from "../domain/instance.ts";
 import type { EventQueue, ReceivedEvent } from "../ports/event-queue.ts";
 import { onAgentCompleted } from "./completion.ts";
 import { type DrainOptions, drainQueue } from "./drain.ts";
-import { activeJobOf, handleRebalance, handleSpotInterruption } from "./interruptions.ts";
+import { onInstanceGone, patchInstance } from "./instance-gone.ts";
+import { handleRebalance, handleSpotInterruption } from "./interruptions.ts";
 import type { LifecycleDeps } from "./lifecycle-deps.ts";
-import { requeueJob } from "./requeue.ts";
 
 /** What the consumer did with one message. */
 export type EventOutcome = "applied" | "ignored" | "retry" | "invalid";
@@ -49,94 +47,13 @@ export function createEventsConsumer(
 ) {
   const { instances, logger, metrics } = deps;
 
-  /** Version-checked instance update that re-reads on a lost race; null when unknown. */
-  const patchInstance = async (
-    instanceId: string,
-    decide: (i: Instance) => InstancePatch | null,
-  ): Promise<Instance | null> => {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await instances.get(instanceId);
-      if (!current) return null;
-      const patch = decide(current);
-      if (!patch) return current;
-      try {
-        return await instances.update(instanceId, current.version, patch);
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-      }
-    }
-    throw new ConflictError(`instance ${instanceId} kept changing`);
-  };
-
-  const onInstanceGone = async (
-    instanceId: string,
-    state: string,
-    at: string,
-    receiveCount = Number.POSITIVE_INFINITY,
-  ): Promise<EventOutcome> => {
-    if (state === "stopped" || state === "stopping") {
-      await patchInstance(instanceId, (i) =>
-        i.state === "stopped" || i.state === "terminated" ? null : { state: "stopped" },
-      );
-      return "applied";
-    }
-    if (state !== "terminated" && state !== "shutting-down") return "ignored";
-    const pending = await activeJobOf(deps, instanceId);
-    if (pending?.status === "launched" && receiveCount < 5) {
-      // The agent may have run and finished the job; its `completed` event can arrive after
-      // this one (queues do not keep order). Wait for it before deciding the job was lost.
-      return "retry";
-    }
-    const inst = await patchInstance(instanceId, (i) =>
-      i.state === "terminated" ? null : { state: "terminated", terminatedAt: at },
-    );
-    if (!inst) return "ignored";
-    await deps.runnerConfigs.delete(instanceId);
-    const job = await activeJobOf(deps, instanceId);
-    if (job?.status === "launched") {
-      // The instance died before its job started: give the job to a new instance.
-      await requeueJob(deps, job, {
-        reason: `instance ${instanceId} ended before the job started`,
-      }).catch((err) => {
-        if (!(err instanceof ConflictError)) throw err;
-      });
-      // Its runner was registered but will never come online: take it off GitHub's list.
-      if (job.runnerName) {
-        await deps.github
-          .removeRunner({
-            repo: job.repo,
-            runnerName: job.runnerName,
-            ...(job.installationId ? { installationId: job.installationId } : {}),
-          })
-          .catch((err) =>
-            logger.warn("could not remove a runner that never came online", {
-              jobId: job.jobId,
-              error: err,
-            }),
-          );
-      }
-    } else if (job?.status === "running") {
-      await deps.jobs
-        .transition(job.jobId, {
-          from: "running",
-          to: "orphaned",
-          expectedVersion: job.version,
-          patch: { reason: `instance ${instanceId} ended while the job ran` },
-        })
-        .catch((err) => {
-          if (!(err instanceof ConflictError)) throw err;
-        });
-    }
-    return "applied";
-  };
-
   const onAgent = async (e: AgentEvent): Promise<EventOutcome> => {
     switch (e.type) {
       case "heartbeat":
         await instances.heartbeat(e.instanceId, e.at);
         return "applied";
       case "started": {
-        const inst = await patchInstance(e.instanceId, (i) =>
+        const inst = await patchInstance(deps, e.instanceId, (i) =>
           i.state === "pending"
             ? { state: "running", startedAt: e.at, lastHeartbeatAt: e.at }
             : null,
@@ -153,10 +70,10 @@ export function createEventsConsumer(
         else await handleRebalance(deps, e.instanceId);
         return "applied";
       case "completed":
-        return (await onAgentCompleted(deps, e, patchInstance)) ? "applied" : "retry";
+        return (await onAgentCompleted(deps, e)) ? "applied" : "retry";
       case "bootstrap_failed": {
         const lastLine = e.logTail.trim().split("\n").at(-1) ?? "";
-        await patchInstance(e.instanceId, (i) =>
+        await patchInstance(deps, e.instanceId, (i) =>
           i.state === "terminated"
             ? null
             : { state: "terminated", reason: `bootstrap failed: ${lastLine}`.slice(0, 500) },
@@ -167,7 +84,7 @@ export function createEventsConsumer(
           logTail: e.logTail.slice(-2000),
         });
         await deps.compute.terminate([e.instanceId]);
-        await onInstanceGone(e.instanceId, "terminated", e.at);
+        await onInstanceGone(deps, e.instanceId, "terminated", e.at);
         return "applied";
       }
       case "cache_stats":
@@ -189,6 +106,7 @@ export function createEventsConsumer(
         return "applied";
       case "EC2 Instance State-change Notification":
         return await onInstanceGone(
+          deps,
           instanceId,
           e.detail.state,
           e.time ?? new Date(deps.clock.now()).toISOString(),
