@@ -45,7 +45,7 @@ export type ScheduleOutcome = "launched" | "skipped" | "failed" | "retry" | "poi
 
 /** Turns queued jobs into launched instances; one message at a time, many at once. */
 export function createScheduler(deps: SchedulerDeps) {
-  const { jobs, instances, queue, clock, logger, metrics } = deps;
+  const { jobs, queue, clock, logger, metrics } = deps;
   const base = deps.retryBaseSeconds ?? 5;
   const cap = deps.retryMaxSeconds ?? 300;
   const { launchFor, requeue } = createLaunchStep(deps);
