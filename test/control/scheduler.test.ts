@@ -251,4 +251,51 @@ describe("scheduler", () => {
     expect(["queued", "launching"]).toContain(job?.status);
     expect(job?.reason).toMatch(/launch took longer than 0 s; will retry/);
   });
+
+  it("ends the instance at once when GitHub cancels the job while it is being launched", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const h0 = harness({ windowMs: 10 });
+    const slow: Compute = {
+      ...h0.local,
+      launch: async (r) => {
+        await gate;
+        return await h0.local.launch(r);
+      },
+    };
+    const h = { ...h0, compute: slow };
+    try {
+      const event = queuedEvent("runs-fleet");
+      const jobId = String(event.workflow_job.id);
+      await h.plane.intake.handle(event, "d-cancel");
+      const scheduler = createScheduler({
+        ...h.deps(),
+        launcher: createBatchLauncher<LaunchSlot, LaunchedInstance>({
+          launch: (r) => slow.launch(r),
+          windowMs: 10,
+        }),
+      });
+      const draining = scheduler.drain({ budgetMs: 10_000 });
+      // While the launch waits, GitHub says the job was cancelled.
+      while ((await h.plane.jobs.get(jobId))?.status !== "launching")
+        await new Promise((r) => setTimeout(r, 20));
+      await h.plane.intake.handle(
+        {
+          ...event,
+          action: "completed",
+          workflow_job: { ...event.workflow_job, conclusion: "cancelled" },
+        },
+        "d-cancelled",
+      );
+      release();
+      expect(await draining).toMatchObject({ skipped: 1, launched: 0 });
+      expect((await h.plane.jobs.get(jobId))?.status).toBe("cancelled");
+      const [instance] = await h0.local.describe({ tags: { "runs-fleet:job-id": jobId } });
+      expect(instance?.state).toBe("terminated");
+    } finally {
+      await h0.local.close();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { isRetryable } from "../domain/errors.ts";
+import { ConflictError, isRetryable } from "../domain/errors.ts";
 import type { Instance } from "../domain/instance.ts";
 import type { Job } from "../domain/job.ts";
 import { type Placement, place, probePlacement } from "../domain/placement.ts";
@@ -131,16 +131,29 @@ export function createLaunchStep(deps: SchedulerDeps) {
       await fail(claimed, `runner config failed: ${message}`);
       return "failed";
     }
-    await jobs.transition(claimed.jobId, {
-      from: "launching",
-      to: "launched",
-      expectedVersion: claimed.version,
-      patch: {
+    try {
+      await jobs.transition(claimed.jobId, {
+        from: "launching",
+        to: "launched",
+        expectedVersion: claimed.version,
+        patch: {
+          instanceId: launched.instanceId,
+          runnerName,
+          ...(instance.reason ? { reason: instance.reason } : {}),
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      // The job moved while we launched (GitHub cancelled it, or it was handed back after the
+      // time budget): this instance has nothing to run. End it now rather than as an orphan.
+      logger.info("job moved during its launch; instance ended", {
+        jobId: claimed.jobId,
         instanceId: launched.instanceId,
-        runnerName,
-        ...(instance.reason ? { reason: instance.reason } : {}),
-      },
-    });
+      });
+      await deps.runnerConfigs.delete(launched.instanceId);
+      await deps.terminate([launched.instanceId]);
+      return "skipped";
+    }
     metrics.count("instances_launched", 1, {
       market: launched.market,
       instanceType: launched.instanceType,
