@@ -1,5 +1,19 @@
 import * as v from "valibot";
 import { ValidationError } from "./domain/errors.ts";
+import type { HousekeepingConfig } from "./services/housekeeping-config.ts";
+
+/** The housekeeping settings the environment sets; the rest keep their defaults. */
+type HousekeepingSetting =
+  | "heartbeatTimeoutMs"
+  | "bootGraceMs"
+  | "launchingDeadlineMs"
+  | "launchedDeadlineMs"
+  | "orphanedRecheckMs"
+  | "maxRuntimeMs"
+  | "maxRuntimeGraceMs"
+  | "orphanGraceMs"
+  | "reconcileAfterMs"
+  | "batchSize";
 
 /** Environment variables are text; this reads them into typed settings. */
 export type Env = Record<string, string | undefined>;
@@ -135,18 +149,9 @@ export interface Config {
   metricsNamespace: string;
   /** Whether this process runs the scheduler, events and housekeeping loops. */
   loops: boolean;
-  /** Housekeeping thresholds (ms), batch size, interval and dead-letter queues. */
+  /** Housekeeping thresholds (ms) and batch size, interval and dead-letter queues. */
   housekeeping: {
-    heartbeatTimeoutMs: number;
-    bootGraceMs: number;
-    launchingDeadlineMs: number;
-    launchedDeadlineMs: number;
-    orphanedRecheckMs: number;
-    maxRuntimeMs: number;
-    maxRuntimeGraceMs: number;
-    orphanGraceMs: number;
-    reconcileAfterMs: number;
-    batchSize: number;
+    thresholds: Pick<HousekeepingConfig, HousekeepingSetting>;
     intervalMs: number;
     jobDlqUrl: string | undefined;
     eventsDlqUrl: string | undefined;
@@ -217,16 +222,18 @@ export function parseConfig(env: Env): Config {
     metrics: e.RUNS_FLEET_METRICS ?? (e.RUNS_FLEET_MODE === "aws" ? "emf" : "off"),
     metricsNamespace: e.RUNS_FLEET_METRICS_NAMESPACE,
     housekeeping: {
-      heartbeatTimeoutMs: e.RUNS_FLEET_HEARTBEAT_TIMEOUT_SECONDS * 1000,
-      bootGraceMs: e.RUNS_FLEET_BOOT_GRACE_SECONDS * 1000,
-      launchingDeadlineMs: e.RUNS_FLEET_LAUNCHING_DEADLINE_SECONDS * 1000,
-      launchedDeadlineMs: e.RUNS_FLEET_LAUNCHED_DEADLINE_SECONDS * 1000,
-      orphanedRecheckMs: e.RUNS_FLEET_ORPHANED_RECHECK_SECONDS * 1000,
-      maxRuntimeMs: e.RUNS_FLEET_MAX_JOB_RUNTIME_SECONDS * 1000,
-      maxRuntimeGraceMs: e.RUNS_FLEET_MAX_JOB_RUNTIME_GRACE_SECONDS * 1000,
-      orphanGraceMs: e.RUNS_FLEET_ORPHAN_GRACE_SECONDS * 1000,
-      reconcileAfterMs: e.RUNS_FLEET_RECONCILE_AFTER_SECONDS * 1000,
-      batchSize: e.RUNS_FLEET_HOUSEKEEPING_BATCH,
+      thresholds: {
+        heartbeatTimeoutMs: e.RUNS_FLEET_HEARTBEAT_TIMEOUT_SECONDS * 1000,
+        bootGraceMs: e.RUNS_FLEET_BOOT_GRACE_SECONDS * 1000,
+        launchingDeadlineMs: e.RUNS_FLEET_LAUNCHING_DEADLINE_SECONDS * 1000,
+        launchedDeadlineMs: e.RUNS_FLEET_LAUNCHED_DEADLINE_SECONDS * 1000,
+        orphanedRecheckMs: e.RUNS_FLEET_ORPHANED_RECHECK_SECONDS * 1000,
+        maxRuntimeMs: e.RUNS_FLEET_MAX_JOB_RUNTIME_SECONDS * 1000,
+        maxRuntimeGraceMs: e.RUNS_FLEET_MAX_JOB_RUNTIME_GRACE_SECONDS * 1000,
+        orphanGraceMs: e.RUNS_FLEET_ORPHAN_GRACE_SECONDS * 1000,
+        reconcileAfterMs: e.RUNS_FLEET_RECONCILE_AFTER_SECONDS * 1000,
+        batchSize: e.RUNS_FLEET_HOUSEKEEPING_BATCH,
+      },
       intervalMs: e.RUNS_FLEET_HOUSEKEEPING_INTERVAL_SECONDS * 1000,
       jobDlqUrl: e.RUNS_FLEET_JOB_DLQ_URL,
       eventsDlqUrl: e.RUNS_FLEET_EVENTS_DLQ_URL,

@@ -138,7 +138,6 @@ export function composeFromPorts(ports: Ports, s: Settings): ControlPlane {
     logger: log("events"),
     ...(deadLetters ? { deadLetter: (body: string) => deadLetters.send(body) } : {}),
   });
-  const hk = s.config.housekeeping;
   const { eventsDlq, jobDlq, ...rest } = ports;
   const housekeeping = createHousekeeping({
     ...rest,
@@ -146,16 +145,7 @@ export function composeFromPorts(ports: Ports, s: Settings): ControlPlane {
     clock: s.clock,
     logger: log("housekeeping"),
     config: housekeepingConfig({
-      heartbeatTimeoutMs: hk.heartbeatTimeoutMs,
-      bootGraceMs: hk.bootGraceMs,
-      launchingDeadlineMs: hk.launchingDeadlineMs,
-      launchedDeadlineMs: hk.launchedDeadlineMs,
-      orphanedRecheckMs: hk.orphanedRecheckMs,
-      maxRuntimeMs: hk.maxRuntimeMs,
-      maxRuntimeGraceMs: hk.maxRuntimeGraceMs,
-      orphanGraceMs: hk.orphanGraceMs,
-      reconcileAfterMs: hk.reconcileAfterMs,
-      batchSize: hk.batchSize,
+      ...s.config.housekeeping.thresholds,
       retentionMs: s.config.jobRetentionSeconds * 1000,
       expireBy: s.config.mode === "aws" ? "ttl" : "sweep",
     }),

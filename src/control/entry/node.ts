@@ -30,10 +30,11 @@ function failConfig(err: unknown): never {
 export async function main(env: Record<string, string | undefined> = process.env) {
   let config: Config;
   let fileText: string | undefined;
+  let fleet: ReturnType<typeof parseFleetFile>;
   try {
     config = parseConfig(env);
     fileText = config.configFile ? await readFile(config.configFile, "utf8") : undefined;
-    parseFleetFile(fileText);
+    fleet = parseFleetFile(fileText);
   } catch (err) {
     failConfig(err);
   }
@@ -60,7 +61,6 @@ export async function main(env: Record<string, string | undefined> = process.env
     } catch (err) {
       failConfig(err);
     }
-    const fleet = parseFleetFile(fileText);
     const built = composeControlPlane({
       ...local.runtime,
       resolveLabels: createLabelResolver({

@@ -34,13 +34,13 @@ export function jobView(job: Job) {
     retryCount: job.retryCount,
     forceOnDemand: job.forceOnDemand,
     instanceId: job.instanceId,
-    runnerName: job.runnerName ?? null,
-    conclusion: job.conclusion ?? null,
+    runnerName: job.runnerName,
+    conclusion: job.conclusion,
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
-    lastEnqueuedAt: job.lastEnqueuedAt ?? null,
-    startedAt: job.startedAt ?? null,
-    completedAt: job.completedAt ?? null,
+    lastEnqueuedAt: job.lastEnqueuedAt,
+    startedAt: job.startedAt,
+    completedAt: job.completedAt,
     version: job.version,
   };
 }

@@ -167,7 +167,7 @@ export function createIntake(deps: IntakeDeps) {
         const job: Job = {
           ...base,
           ...patch,
-          spec: resolution.kind === "accepted" ? resolution.spec : resolution.spec,
+          spec: resolution.spec,
           candidates: resolution.kind === "accepted" ? resolution.candidates : [],
           reason: `first seen as ${event.action}`,
         };
