@@ -7,24 +7,24 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureTables } from "../../src/control/adapters/aws/tables.ts";
+import { systemClock } from "../../src/control/adapters/clock.ts";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
 import { localPlacementConfig } from "../../src/control/adapters/local/local-placement.ts";
 import { createMemoryInstanceStore } from "../../src/control/adapters/memory/memory-instance-store.ts";
 import { createMemoryJobQueue } from "../../src/control/adapters/memory/memory-job-queue.ts";
 import { createMemoryJobStore } from "../../src/control/adapters/memory/memory-job-store.ts";
-import { parseConfig } from "../../src/control/config.ts";
+import { noopMetrics } from "../../src/control/adapters/memory/metrics.ts";
 import {
   type ControlPlane,
   composeControlPlane,
   composeFromPorts,
   tableDefinitions,
 } from "../../src/control/entry/compose.ts";
+import { parseConfig } from "../../src/control/entry/config.ts";
 import { createLocalRuntime } from "../../src/control/entry/local-runtime.ts";
-import { systemClock } from "../../src/control/ports/clock.ts";
 import type { Compute } from "../../src/control/ports/compute.ts";
-import { createJsonLogger, type Logger } from "../../src/control/ports/logger.ts";
-import { noopMetrics } from "../../src/control/ports/metrics.ts";
-import { createLabelResolver } from "../../src/control/services/label-resolver.ts";
+import { createLabelResolver } from "../../src/control/services/intake/label-resolver.ts";
+import { createJsonLogger, type Logger } from "../../src/shared/logger.ts";
 import { countingCompute } from "./counting-compute.ts";
 import {
   idleEventQueue,

@@ -1,4 +1,4 @@
-import type { Logger } from "../control/ports/logger.ts";
+import type { Logger } from "../shared/logger.ts";
 import type { AgentConfig } from "./config/resolve.ts";
 import type { EventFactory } from "./events/build.ts";
 import type { Outbox } from "./events/outbox.ts";

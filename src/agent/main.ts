@@ -3,7 +3,7 @@ import { uptime } from "node:os";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { createJsonLogger } from "../control/ports/logger.ts";
+import { createJsonLogger } from "../shared/logger.ts";
 import { parseArgs, USAGE } from "./cli.ts";
 import { parseEnvFile } from "./config/env-file.ts";
 import { defaultPaths } from "./config/paths.ts";

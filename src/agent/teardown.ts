@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { type EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
-import type { Logger } from "../control/ports/logger.ts";
+import type { Logger } from "../shared/logger.ts";
 
 /** Ends the instance: TerminateInstances on itself, else the OS shutdown command. */
 export interface Terminator {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { fixedClock } from "../../src/control/adapters/clock.ts";
 import { ConflictError, ValidationError } from "../../src/control/domain/errors.ts";
 import type { Instance } from "../../src/control/domain/instance.ts";
-import { type Clock, fixedClock } from "../../src/control/ports/clock.ts";
+import type { Clock } from "../../src/control/ports/clock.ts";
 import type { InstanceStore } from "../../src/control/ports/instance-store.ts";
 import { sampleInstance as baseInstance } from "../support/instances.ts";
 

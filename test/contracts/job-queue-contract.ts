@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FleetError } from "../../src/control/domain/errors.ts";
+import type { JobMessage } from "../../src/control/domain/job-message.ts";
 import type { JobQueue, ReceivedJob } from "../../src/control/ports/job-queue.ts";
-import type { JobMessage } from "../../src/shared/messages.ts";
 import { defaultSpec } from "../support/jobs.ts";
 
 /** A queue under test, and a way to put a foreign body on it (as another producer could). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { fixedClock } from "../../src/control/adapters/clock.ts";
 import { ConflictError, ValidationError } from "../../src/control/domain/errors.ts";
-import { type Clock, fixedClock } from "../../src/control/ports/clock.ts";
+import type { Clock } from "../../src/control/ports/clock.ts";
 import type { JobStore } from "../../src/control/ports/job-store.ts";
 import { sampleJob } from "../support/jobs.ts";
 

@@ -1,8 +1,8 @@
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixedClock, systemClock } from "../../src/control/adapters/clock.ts";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
 import type { WorkflowJobEvent } from "../../src/control/domain/workflow-job-event.ts";
-import { fixedClock, systemClock } from "../../src/control/ports/clock.ts";
 import { buildPlane } from "../support/app.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
 

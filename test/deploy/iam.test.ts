@@ -8,7 +8,7 @@ import {
   renderStandalone,
 } from "../../deploy/render-iam.ts";
 import { tableNames } from "../../src/control/adapters/aws/tables.ts";
-import { FleetTag } from "../../src/control/ports/compute.ts";
+import { FleetTag } from "../../src/control/domain/launch-slot.ts";
 import { runnerConfigParameterNames } from "../../src/shared/runner-config.ts";
 import { evaluate } from "./cfn-eval.ts";
 

@@ -4,8 +4,8 @@ import { readTemplate } from "../../deploy/cfn-yaml.ts";
 import { fleetConfig } from "../../deploy/fleet-config.ts";
 import { tableNames } from "../../src/control/adapters/aws/tables.ts";
 import { githubEnvNames } from "../../src/control/adapters/github/config.ts";
-import { parseConfig } from "../../src/control/config.ts";
 import { createAwsControlPlane } from "../../src/control/entry/aws-runtime.ts";
+import { parseConfig } from "../../src/control/entry/config.ts";
 import { generateAppKey } from "../support/fake-github-keys.ts";
 import { evaluate } from "./cfn-eval.ts";
 
@@ -52,7 +52,7 @@ function functionEnv(parameters: Record<string, string> = {}): Record<string, st
  */
 const configNames = new Set(
   [
-    ...readFileSync(new URL("../../src/control/config.ts", import.meta.url), "utf8").matchAll(
+    ...readFileSync(new URL("../../src/control/entry/config.ts", import.meta.url), "utf8").matchAll(
       /^ {2}([A-Z][A-Z0-9_]+): v\./gm,
     ),
   ].map((m) => m[1]!),

@@ -4,8 +4,8 @@ import { readTemplate } from "../../deploy/cfn-yaml.ts";
 import { circuitsTtlAttribute } from "../../src/control/adapters/aws/dynamo-circuit-store.ts";
 import { tableNames } from "../../src/control/adapters/aws/tables.ts";
 import { Ec2EventSchema } from "../../src/control/domain/ec2-events.ts";
+import { FleetTag } from "../../src/control/domain/launch-slot.ts";
 import { tableDefinitions } from "../../src/control/entry/compose.ts";
-import { FleetTag } from "../../src/control/ports/compute.ts";
 import { condition, evaluate } from "./cfn-eval.ts";
 
 const template = readTemplate();

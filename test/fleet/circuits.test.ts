@@ -9,10 +9,10 @@ import {
   circuitsTableDefinition,
   createDynamoCircuitStore,
 } from "../../src/control/adapters/aws/dynamo-circuit-store.ts";
+import { fixedClock } from "../../src/control/adapters/clock.ts";
 import { type CircuitConfig, closedCircuit } from "../../src/control/domain/circuit.ts";
 import { ConflictError, FleetError } from "../../src/control/domain/errors.ts";
-import { fixedClock } from "../../src/control/ports/clock.ts";
-import { createCircuitService } from "../../src/control/services/circuits.ts";
+import { createCircuitService } from "../../src/control/services/common/circuits.ts";
 import { type Dynamo, startDynamo } from "../support/dynalite.ts";
 import { testCredentials } from "../support/moto.ts";
 

@@ -16,11 +16,11 @@ import { mockClient } from "aws-sdk-client-mock";
 import * as v from "valibot";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createEc2Compute } from "../../src/control/adapters/aws/ec2-compute.ts";
+import { fixedClock } from "../../src/control/adapters/clock.ts";
 import { defaultSpec } from "../../src/control/domain/labels-types.ts";
+import { jobSlot } from "../../src/control/domain/launch-slot.ts";
 import { type Placement, place } from "../../src/control/domain/placement.ts";
 import { PlacementConfigSchema } from "../../src/control/domain/placement-config.ts";
-import { fixedClock } from "../../src/control/ports/clock.ts";
-import { jobSlot } from "../../src/control/ports/compute.ts";
 
 const config = v.parse(PlacementConfigSchema, {
   region: "us-east-1",

@@ -1,20 +1,15 @@
 import type { CreateFleetCommandInput, EC2Client } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEc2Compute } from "../../src/control/adapters/aws/ec2-compute.ts";
-import { createBatchLauncher } from "../../src/control/domain/batch-launcher.ts";
+import { fixedClock } from "../../src/control/adapters/clock.ts";
 import { ValidationError } from "../../src/control/domain/errors.ts";
 import { defaultSpec } from "../../src/control/domain/labels-types.ts";
+import { FleetTag, jobSlot, type LaunchSlot } from "../../src/control/domain/launch-slot.ts";
 import { type Placement, place } from "../../src/control/domain/placement.ts";
 import type { PlacementConfig } from "../../src/control/domain/placement-config.ts";
 import type { Spec } from "../../src/control/domain/spec.ts";
-import { fixedClock } from "../../src/control/ports/clock.ts";
-import {
-  type Compute,
-  FleetTag,
-  jobSlot,
-  type LaunchedInstance,
-  type LaunchSlot,
-} from "../../src/control/ports/compute.ts";
+import type { Compute, LaunchedInstance } from "../../src/control/ports/compute.ts";
+import { createBatchLauncher } from "../../src/control/services/scheduling/batch-launcher.ts";
 import { type Moto, motoAvailable, startMoto } from "../support/moto.ts";
 import { createNetwork, createTemplates, placementConfig, recordingClient } from "./ec2-setup.ts";
 

@@ -1,11 +1,11 @@
 // Run by Deno from deno-smoke.test.ts: the App auth path (JWT signed with Web Crypto from a
 // PKCS#1 key, installation token, an API call) must work on Deno as it does on Node.
 import * as v from "valibot";
+import { systemClock } from "../../src/control/adapters/clock.ts";
 import { GitHubConfigSchema } from "../../src/control/adapters/github/config.ts";
 import { createGitHubApp } from "../../src/control/adapters/github/github-app.ts";
-import { systemClock } from "../../src/control/ports/clock.ts";
-import { createJsonLogger } from "../../src/control/ports/logger.ts";
-import { createMemoryMetrics } from "../../src/control/ports/metrics.ts";
+import { createMemoryMetrics } from "../../src/control/adapters/memory/metrics.ts";
+import { createJsonLogger } from "../../src/shared/logger.ts";
 
 declare const Deno: { env: { get(name: string): string | undefined }; exit(code: number): never };
 

@@ -1,10 +1,10 @@
 import * as v from "valibot";
+import { fixedClock } from "../../src/control/adapters/clock.ts";
 import { type GitHubConfig, GitHubConfigSchema } from "../../src/control/adapters/github/config.ts";
 import { createGitHubApp } from "../../src/control/adapters/github/github-app.ts";
 import type { RetryPolicy } from "../../src/control/adapters/github/retry.ts";
-import { fixedClock } from "../../src/control/ports/clock.ts";
-import { createJsonLogger } from "../../src/control/ports/logger.ts";
-import { createMemoryMetrics } from "../../src/control/ports/metrics.ts";
+import { createMemoryMetrics } from "../../src/control/adapters/memory/metrics.ts";
+import { createJsonLogger } from "../../src/shared/logger.ts";
 import { type FakeGitHubOptions, startFakeGitHub } from "../support/fake-github.ts";
 import { type AppKey, generateAppKey } from "../support/fake-github-keys.ts";
 

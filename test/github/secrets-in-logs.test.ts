@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createJsonLogger } from "../../src/control/ports/logger.ts";
+import { createJsonLogger } from "../../src/shared/logger.ts";
 import { type Harness, harness } from "./harness.ts";
 
 const repo = "acme/widgets";

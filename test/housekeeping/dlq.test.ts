@@ -2,7 +2,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqsEventQueue } from "../../src/control/adapters/aws/sqs-event-queue.ts";
 import { createSqsJobQueue } from "../../src/control/adapters/aws/sqs-job-queue.ts";
-import { jobMessageFor } from "../../src/control/services/job-message.ts";
+import { jobMessageFor } from "../../src/control/domain/job-message.ts";
 import { at, harness, MINUTE, type Suite, startSuite } from "./harness.ts";
 
 let suite: Suite;

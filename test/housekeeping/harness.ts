@@ -11,22 +11,22 @@ import {
   jobsTableDefinition,
   simpleTableDefinition,
 } from "../../src/control/adapters/aws/tables.ts";
+import { fixedClock } from "../../src/control/adapters/clock.ts";
 import { createLocalCompute } from "../../src/control/adapters/local/local-compute.ts";
+import { createMemoryMetrics } from "../../src/control/adapters/memory/metrics.ts";
 import type { Instance } from "../../src/control/domain/instance.ts";
 import type { Job } from "../../src/control/domain/job.ts";
+import { FleetTag } from "../../src/control/domain/launch-slot.ts";
 import type { Placement } from "../../src/control/domain/placement.ts";
-import { fixedClock } from "../../src/control/ports/clock.ts";
-import { FleetTag } from "../../src/control/ports/compute.ts";
 import type { GitHub, GitHubJobStatus } from "../../src/control/ports/github.ts";
-import { silentLogger } from "../../src/control/ports/logger.ts";
-import { createMemoryMetrics } from "../../src/control/ports/metrics.ts";
-import { createHousekeeping } from "../../src/control/services/housekeeping.ts";
 import {
   type HousekeepingConfig,
   housekeepingConfig,
   housekeepingTasks,
-} from "../../src/control/services/housekeeping-config.ts";
-import type { HousekeepingDeps } from "../../src/control/services/housekeeping-deps.ts";
+} from "../../src/control/services/housekeeping/config.ts";
+import type { HousekeepingDeps } from "../../src/control/services/housekeeping/deps.ts";
+import { createHousekeeping } from "../../src/control/services/housekeeping/housekeeping.ts";
+import { silentLogger } from "../../src/shared/logger.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
 import { sampleInstance } from "../support/instances.ts";
 import { sampleJob } from "../support/jobs.ts";

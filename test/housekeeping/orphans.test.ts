@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FleetTag } from "../../src/control/ports/compute.ts";
+import { FleetTag } from "../../src/control/domain/launch-slot.ts";
 import { at, harness, MINUTE, type Suite, startSuite, testPlacement } from "./harness.ts";
 
 let suite: Suite;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { taskContext } from "../../src/control/services/housekeeping-deps.ts";
-import { reconcile } from "../../src/control/services/reconciler.ts";
-import { sendJob } from "../../src/control/services/requeue.ts";
+import { sendJob } from "../../src/control/services/common/requeue.ts";
+import { taskContext } from "../../src/control/services/housekeeping/deps.ts";
+import { reconcile } from "../../src/control/services/housekeeping/reconciler.ts";
 import { at, harness, MINUTE, type Suite, startSuite } from "./harness.ts";
 
 let suite: Suite;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqsJobQueue } from "../../src/control/adapters/aws/sqs-job-queue.ts";
-import { housekeepingTasks } from "../../src/control/services/housekeeping-config.ts";
-import { jobMessageFor } from "../../src/control/services/job-message.ts";
+import { jobMessageFor } from "../../src/control/domain/job-message.ts";
+import { housekeepingTasks } from "../../src/control/services/housekeeping/config.ts";
 import { at, HOUR, harness, MINUTE, SECOND, type Suite, startSuite } from "./harness.ts";
 
 let suite: Suite;

@@ -1,21 +1,21 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sign } from "@octokit/webhooks-methods";
+import { systemClock } from "../../src/control/adapters/clock.ts";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
 import { createFileRunnerConfigStore } from "../../src/control/adapters/local/file-runner-config-store.ts";
 import { createLocalCompute } from "../../src/control/adapters/local/local-compute.ts";
 import { localPlacementConfig } from "../../src/control/adapters/local/local-placement.ts";
-import { parseConfig } from "../../src/control/config.ts";
 import { composeControlPlane } from "../../src/control/entry/compose.ts";
+import { parseConfig } from "../../src/control/entry/config.ts";
 import type { Clock } from "../../src/control/ports/clock.ts";
-import { systemClock } from "../../src/control/ports/clock.ts";
 import type { Compute } from "../../src/control/ports/compute.ts";
 import type { GitHub } from "../../src/control/ports/github.ts";
-import { createJsonLogger, type Logger, silentLogger } from "../../src/control/ports/logger.ts";
 import {
   createLabelResolver,
   type ResolveLabels,
-} from "../../src/control/services/label-resolver.ts";
+} from "../../src/control/services/intake/label-resolver.ts";
+import { createJsonLogger, type Logger, silentLogger } from "../../src/shared/logger.ts";
 import type { Backends } from "./control-plane.ts";
 
 export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";

@@ -1,5 +1,5 @@
-import type { Logger } from "../../control/ports/logger.ts";
 import type { AgentEvent } from "../../shared/events.ts";
+import type { Logger } from "../../shared/logger.ts";
 import { type BackoffPolicy, backoffDelay, sleep } from "../util/backoff.ts";
 import type { Spool } from "./spool.ts";
 import type { EventSink } from "./sqs-sink.ts";

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../control/ports/logger.ts";
+import { silentLogger } from "../../shared/logger.ts";
 import { createFileRunnerConfigStore } from "./file-store.ts";
 import { waitForRunnerConfig } from "./wait.ts";
 

@@ -1,4 +1,4 @@
-import type { Logger } from "../../control/ports/logger.ts";
+import type { Logger } from "../../shared/logger.ts";
 import type { RunnerConfig } from "../../shared/runner-config.ts";
 import { backoffDelay, sleep } from "../util/backoff.ts";
 import type { RunnerConfigStore } from "./store.ts";

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import type { Logger } from "../../control/ports/logger.ts";
+import type { Logger } from "../../shared/logger.ts";
 import type { RunnerConfig } from "../../shared/runner-config.ts";
 import { createDiagScanner } from "./diag-scanner.ts";
 import { jobResultFromLine } from "./job-result.ts";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../control/ports/logger.ts";
+import { silentLogger } from "../../shared/logger.ts";
 import { startDryRun } from "./dry-run.ts";
 import { spawnGroup } from "./process-group.ts";
 import { supervise } from "./supervise.ts";

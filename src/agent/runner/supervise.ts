@@ -1,4 +1,4 @@
-import type { Logger } from "../../control/ports/logger.ts";
+import type { Logger } from "../../shared/logger.ts";
 import type { CompletedEvent } from "./completed.ts";
 import type { RunningRunner } from "./types.ts";
 

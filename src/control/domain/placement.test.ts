@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { fixedClock } from "../ports/clock.ts";
+import { fixedClock } from "../adapters/clock.ts";
 import { type CircuitState, closedCircuit } from "./circuit.ts";
 import { defaultSpec } from "./labels-types.ts";
 import { onDemandPlacement, type PlacementInput, place, probePlacement } from "./placement.ts";

@@ -1,18 +1,18 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { createJsonLogger } from "../../shared/logger.ts";
 import { VERSION } from "../../shared/version.ts";
 import { createEc2Compute } from "../adapters/aws/ec2-compute.ts";
 import { createEmfMetrics } from "../adapters/aws/emf-metrics.ts";
 import { createSsmRunnerConfigStore } from "../adapters/aws/ssm-runner-config-store.ts";
-import type { Config, Env } from "../config.ts";
-import { parseConfig } from "../config.ts";
+import { systemClock } from "../adapters/clock.ts";
+import { noopMetrics } from "../adapters/memory/metrics.ts";
 import { ValidationError } from "../domain/errors.ts";
-import { systemClock } from "../ports/clock.ts";
-import { createJsonLogger } from "../ports/logger.ts";
-import { noopMetrics } from "../ports/metrics.ts";
-import { createLabelResolver } from "../services/label-resolver.ts";
+import { createLabelResolver } from "../services/intake/label-resolver.ts";
 import { awsClients } from "./clients.ts";
 import { type ControlPlane, composeControlPlane } from "./compose.ts";
+import type { Config, Env } from "./config.ts";
+import { parseConfig } from "./config.ts";
 import { parseFleetFile } from "./fleet-file.ts";
 import { buildGitHub } from "./github.ts";
 

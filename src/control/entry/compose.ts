@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Hono } from "hono";
+import type { Logger } from "../../shared/logger.ts";
 import { VERSION } from "../../shared/version.ts";
 import {
   circuitsTableDefinition,
@@ -19,33 +20,34 @@ import {
   type TableNames,
   tableNames,
 } from "../adapters/aws/tables.ts";
-import type { Config } from "../config.ts";
-import { createBatchLauncher } from "../domain/batch-launcher.ts";
+import { noopMetrics } from "../adapters/memory/metrics.ts";
+import type { LaunchSlot } from "../domain/launch-slot.ts";
 import type { PlacementConfig } from "../domain/placement-config.ts";
 import { createApp } from "../http/app.ts";
 import { fleetRoutes } from "../http/fleet-routes.ts";
 import type { CircuitStore } from "../ports/circuit-store.ts";
 import type { Clock } from "../ports/clock.ts";
-import type { Compute, LaunchedInstance, LaunchSlot } from "../ports/compute.ts";
+import type { Compute, LaunchedInstance } from "../ports/compute.ts";
 import type { EventQueue } from "../ports/event-queue.ts";
 import type { GitHub } from "../ports/github.ts";
 import type { InstanceStore } from "../ports/instance-store.ts";
 import type { JobQueue } from "../ports/job-queue.ts";
 import type { JobStore } from "../ports/job-store.ts";
 import type { LockStore } from "../ports/lock-store.ts";
-import type { Logger } from "../ports/logger.ts";
 import type { MarkerStore } from "../ports/marker-store.ts";
-import { type Metrics, noopMetrics } from "../ports/metrics.ts";
+import type { Metrics } from "../ports/metrics.ts";
 import type { RunnerConfigStore } from "../ports/runner-config-store.ts";
-import { type CircuitService, createCircuitService } from "../services/circuits.ts";
-import { createEventsConsumer, type EventsConsumer } from "../services/events.ts";
-import { createHousekeeping, type Housekeeping } from "../services/housekeeping.ts";
-import { housekeepingConfig } from "../services/housekeeping-config.ts";
-import { createIntake, type Intake } from "../services/intake.ts";
-import { rerunInterrupted } from "../services/interruptions.ts";
-import type { ResolveLabels } from "../services/label-resolver.ts";
-import type { LifecycleDeps } from "../services/lifecycle-deps.ts";
-import { createScheduler, type Scheduler } from "../services/scheduler.ts";
+import { type CircuitService, createCircuitService } from "../services/common/circuits.ts";
+import { housekeepingConfig } from "../services/housekeeping/config.ts";
+import { createHousekeeping, type Housekeeping } from "../services/housekeeping/housekeeping.ts";
+import { createIntake, type Intake } from "../services/intake/intake.ts";
+import type { ResolveLabels } from "../services/intake/label-resolver.ts";
+import type { LifecycleDeps } from "../services/lifecycle/deps.ts";
+import { createEventsConsumer, type EventsConsumer } from "../services/lifecycle/events.ts";
+import { rerunInterrupted } from "../services/lifecycle/interruptions.ts";
+import { createBatchLauncher } from "../services/scheduling/batch-launcher.ts";
+import { createScheduler, type Scheduler } from "../services/scheduling/scheduler.ts";
+import type { Config } from "./config.ts";
 
 /** Every port the services need, already built for this runtime. */
 export interface Ports {

@@ -1,7 +1,8 @@
 /// <reference lib="deno.ns" />
+
+import { createJsonLogger } from "../../shared/logger.ts";
 import { VERSION } from "../../shared/version.ts";
 import { ValidationError } from "../domain/errors.ts";
-import { createJsonLogger } from "../ports/logger.ts";
 import { createAwsControlPlane } from "./aws-runtime.ts";
 import { startLoops } from "./loops.ts";
 import { setupTracing } from "./otel.ts";

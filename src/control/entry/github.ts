@@ -1,12 +1,12 @@
+import type { Logger } from "../../shared/logger.ts";
 import { githubConfigFromEnv } from "../adapters/github/config.ts";
 import { createGitHubApp } from "../adapters/github/github-app.ts";
 import { createDryRunGitHub } from "../adapters/local/dry-run-github.ts";
-import type { Env } from "../config.ts";
 import { ValidationError } from "../domain/errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { GitHub } from "../ports/github.ts";
-import type { Logger } from "../ports/logger.ts";
 import type { Metrics } from "../ports/metrics.ts";
+import type { Env } from "./config.ts";
 
 /**
  * The GitHub App from the environment; with none configured, local mode gets a dry-run GitHub

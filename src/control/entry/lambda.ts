@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import * as v from "valibot";
+import { createJsonLogger } from "../../shared/logger.ts";
 import { VERSION } from "../../shared/version.ts";
-import type { Env } from "../config.ts";
-import { createJsonLogger } from "../ports/logger.ts";
 import { createAwsControlPlane } from "./aws-runtime.ts";
+import type { Env } from "./config.ts";
 import { setupTracing } from "./otel.ts";
 import { handleSqsBatch, type SqsRecord, scheduledTick } from "./ticks.ts";
 

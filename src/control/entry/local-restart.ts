@@ -1,6 +1,6 @@
+import type { Logger } from "../../shared/logger.ts";
 import { ConflictError } from "../domain/errors.ts";
-import type { Logger } from "../ports/logger.ts";
-import { resendQueuedJob } from "../services/reconciler.ts";
+import { resendQueuedJob } from "../services/housekeeping/reconciler.ts";
 import type { ControlPlane } from "./compose.ts";
 
 /**

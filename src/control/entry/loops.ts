@@ -1,4 +1,4 @@
-import type { Logger } from "../ports/logger.ts";
+import type { Logger } from "../../shared/logger.ts";
 import type { ControlPlane } from "./compose.ts";
 
 /** Repeats `step` until the signal aborts, pausing after failures so a broken dependency is not hammered. */

@@ -1,7 +1,7 @@
+import type { Logger } from "../../shared/logger.ts";
 import { parseJobMessage } from "../adapters/aws/sqs-job-queue.ts";
 import type { ReceivedEvent } from "../ports/event-queue.ts";
 import type { ReceivedJob } from "../ports/job-queue.ts";
-import type { Logger } from "../ports/logger.ts";
 import type { ControlPlane } from "./compose.ts";
 
 /**

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { Logger } from "../../shared/logger.ts";
 import { FleetError, NotFoundError, ValidationError } from "../domain/errors.ts";
 import type { JobStore } from "../ports/job-store.ts";
-import type { Logger } from "../ports/logger.ts";
-import type { Intake } from "../services/intake.ts";
+import type { Intake } from "../services/intake/intake.ts";
 import { jobRoutes, requireBearer } from "./admin.ts";
 import { type HealthDeps, healthRoutes } from "./health.ts";
 import { webhookRoutes } from "./webhook.ts";

@@ -4,7 +4,7 @@ import * as v from "valibot";
 import type { CircuitState } from "../domain/circuit.ts";
 import { type Instance, InstanceStateSchema } from "../domain/instance.ts";
 import type { InstanceStore } from "../ports/instance-store.ts";
-import type { CircuitService } from "../services/circuits.ts";
+import type { CircuitService } from "../services/common/circuits.ts";
 
 /** What the admin API shows of an instance. */
 export function instanceView(i: Instance) {

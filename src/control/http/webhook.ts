@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
+import type { Logger } from "../../shared/logger.ts";
 import { WorkflowJobEventSchema } from "../domain/workflow-job-event.ts";
-import type { Logger } from "../ports/logger.ts";
-import type { Intake } from "../services/intake.ts";
-import { contextFromTraceparent, withSpan } from "../services/tracing.ts";
+import { contextFromTraceparent, withSpan } from "../services/common/tracing.ts";
+import type { Intake } from "../services/intake/intake.ts";
 import { verifyWebhookSignature } from "./signature.ts";
 
 /** GitHub caps webhook payloads at 25 MB, but a `workflow_job` is a few KB: refuse more than 1 MiB. */

@@ -1,30 +1,6 @@
 import type { FleetError } from "../domain/errors.ts";
+import type { LaunchSlot } from "../domain/launch-slot.ts";
 import type { Market, Placement } from "../domain/placement.ts";
-
-/** Tag keys every provider stamps on its instances (EC2 tags; process metadata locally). */
-export const FleetTag = {
-  managed: "runs-fleet:managed",
-  jobId: "runs-fleet:job-id",
-  runId: "runs-fleet:run-id",
-  repo: "runs-fleet:repo",
-  pool: "runs-fleet:pool",
-  env: "runs-fleet:env",
-} as const;
-
-/** One instance wanted by a launch: the caller's key and the tags only this instance gets. */
-export interface LaunchSlot {
-  /** The caller's key for this instance, unique in the request (a job id, or a pool slot). */
-  slotId: string;
-  tags: Record<string, string>;
-}
-
-/** The slot of one job: keyed by job id, tagged with job id, run id and repository. */
-export function jobSlot(job: { jobId: string; runId: string; repo: string }): LaunchSlot {
-  return {
-    slotId: job.jobId,
-    tags: { [FleetTag.jobId]: job.jobId, [FleetTag.runId]: job.runId, [FleetTag.repo]: job.repo },
-  };
-}
 
 /** `slots.length` instances on one placement, launched together. */
 export interface LaunchRequest {

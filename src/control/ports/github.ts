@@ -57,8 +57,3 @@ export interface GitHub {
   /** The request budget last seen for each App installation. */
   rateLimit(): RateLimitBudget[];
 }
-
-/** The runner name GitHub shows for a job's runner: unique per job and instance. */
-export function runnerName(jobId: string, instanceId: string): string {
-  return `runs-fleet-${jobId}-${instanceId}`;
-}

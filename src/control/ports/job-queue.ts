@@ -1,4 +1,4 @@
-import type { JobMessage } from "../../shared/messages.ts";
+import type { JobMessage } from "../domain/job-message.ts";
 
 /** A job message taken from the queue, to be acknowledged once its effect is durable. */
 export interface ReceivedJob {

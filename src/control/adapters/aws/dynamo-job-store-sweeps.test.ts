@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Backends, startBackends } from "../../../../test/support/control-plane.ts";
 import { sampleJob } from "../../../../test/support/jobs.ts";
 import { ConflictError } from "../../domain/errors.ts";
-import { fixedClock } from "../../ports/clock.ts";
+import { fixedClock } from "../clock.ts";
 import { createDynamoInstanceStore } from "./dynamo-instance-store.ts";
 import { createDynamoJobStore } from "./dynamo-job-store.ts";
 

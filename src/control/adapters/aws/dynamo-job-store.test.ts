@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Backends, startBackends } from "../../../../test/support/control-plane.ts";
-import { fixedClock } from "../../ports/clock.ts";
+import { fixedClock } from "../clock.ts";
 import { createDynamoJobStore } from "./dynamo-job-store.ts";
 
 // The store's behaviour is the job-store contract (test/contracts), run against dynalite there;

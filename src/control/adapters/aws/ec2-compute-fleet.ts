@@ -4,8 +4,8 @@ import type {
   CreateFleetCommandOutput,
   FleetLaunchTemplateOverridesRequest,
 } from "@aws-sdk/client-ec2";
+import { FleetTag } from "../../domain/launch-slot.ts";
 import type { Market, Placement } from "../../domain/placement.ts";
-import { FleetTag } from "../../ports/compute.ts";
 
 /** How fleet requests are shaped beyond what placement decides. */
 export interface FleetSettings {

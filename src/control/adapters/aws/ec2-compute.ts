@@ -1,15 +1,16 @@
 import { CreateFleetCommand, CreateTagsCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import { type Logger, silentLogger } from "../../../shared/logger.ts";
 import { FleetError, ValidationError } from "../../domain/errors.ts";
+import type { LaunchSlot } from "../../domain/launch-slot.ts";
 import { onDemandPlacement, type Placement } from "../../domain/placement.ts";
-import { type Clock, systemClock } from "../../ports/clock.ts";
+import type { Clock } from "../../ports/clock.ts";
 import type {
   Compute,
   LaunchedInstance,
   LaunchRequest,
   LaunchResult,
-  LaunchSlot,
 } from "../../ports/compute.ts";
-import { type Logger, silentLogger } from "../../ports/logger.ts";
+import { systemClock } from "../clock.ts";
 import { ec2CodeError, ec2Error, isCapacityCode } from "./ec2-compute-errors.ts";
 import {
   createFleetInput,

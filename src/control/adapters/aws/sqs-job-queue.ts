@@ -9,7 +9,7 @@ import {
   type JobMessage,
   JobMessageSchema,
   TRACEPARENT_ATTRIBUTE,
-} from "../../../shared/messages.ts";
+} from "../../domain/job-message.ts";
 import type { JobQueue, ReceivedJob } from "../../ports/job-queue.ts";
 import { fromAwsError } from "./aws-errors.ts";
 import { sqsAcks } from "./sqs-acks.ts";

@@ -11,7 +11,8 @@ import {
   splitRunnerConfig,
 } from "../../../shared/runner-config.ts";
 import { FleetError, ValidationError } from "../../domain/errors.ts";
-import { isSafeInstanceId, type RunnerConfigStore } from "../../ports/runner-config-store.ts";
+import { isSafeInstanceId } from "../../domain/instance-id.ts";
+import type { RunnerConfigStore } from "../../ports/runner-config-store.ts";
 import { fromAwsError } from "./aws-errors.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type { Octokit } from "@octokit/core";
+import type { Logger } from "../../../shared/logger.ts";
 import { FleetError } from "../../domain/errors.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { Logger } from "../../ports/logger.ts";
 import type { GitHubConfig } from "./config.ts";
 import { fromGitHubError } from "./errors.ts";
 import { accountKey, createInstallationFinder, type Installation } from "./installations.ts";

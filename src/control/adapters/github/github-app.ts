@@ -1,6 +1,6 @@
+import type { Logger } from "../../../shared/logger.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { GitHub } from "../../ports/github.ts";
-import type { Logger } from "../../ports/logger.ts";
 import type { Metrics } from "../../ports/metrics.ts";
 import { createAppPool } from "./app-pool.ts";
 import type { GitHubConfig } from "./config.ts";

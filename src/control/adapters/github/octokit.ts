@@ -1,6 +1,6 @@
 import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/core";
-import type { Logger } from "../../ports/logger.ts";
+import type { Logger } from "../../../shared/logger.ts";
 import type { GitHubAppCredentials } from "./config.ts";
 import type { Headers } from "./errors.ts";
 

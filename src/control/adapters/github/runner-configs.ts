@@ -1,10 +1,11 @@
 import type { Octokit } from "@octokit/core";
 import * as v from "valibot";
+import type { Logger } from "../../../shared/logger.ts";
 import type { RunnerConfig } from "../../../shared/runner-config.ts";
 import { FleetError, NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { runnerName } from "../../domain/runner-name.ts";
 import type { Clock } from "../../ports/clock.ts";
-import { type RunnerRequest, runnerName } from "../../ports/github.ts";
-import type { Logger } from "../../ports/logger.ts";
+import type { RunnerRequest } from "../../ports/github.ts";
 import type { AppPool } from "./app-pool.ts";
 import type { GitHubConfig } from "./config.ts";
 import type { Installation } from "./installations.ts";

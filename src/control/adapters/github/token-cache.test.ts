@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fixedClock } from "../../ports/clock.ts";
+import { fixedClock } from "../clock.ts";
 import { createTokenCache } from "./token-cache.ts";
 
 describe("installation token cache", () => {

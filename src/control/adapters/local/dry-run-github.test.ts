@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fixedClock } from "../../ports/clock.ts";
+import { fixedClock } from "../clock.ts";
 import { createDryRunGitHub } from "./dry-run-github.ts";
 
 const repo = "acme/widgets";

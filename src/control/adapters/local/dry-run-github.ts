@@ -1,5 +1,6 @@
+import { runnerName } from "../../domain/runner-name.ts";
 import type { Clock } from "../../ports/clock.ts";
-import { type GitHub, type GitHubJobStatus, runnerName } from "../../ports/github.ts";
+import type { GitHub, GitHubJobStatus } from "../../ports/github.ts";
 
 /** How the dry-run GitHub behaves: how long simulated jobs take and how they end. */
 export interface DryRunGitHubOptions {

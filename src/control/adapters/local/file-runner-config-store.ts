@@ -3,7 +3,8 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseRunnerConfig, type RunnerConfig } from "../../../shared/runner-config.ts";
 import { FleetError, ValidationError } from "../../domain/errors.ts";
-import { isSafeInstanceId, type RunnerConfigStore } from "../../ports/runner-config-store.ts";
+import { isSafeInstanceId } from "../../domain/instance-id.ts";
+import type { RunnerConfigStore } from "../../ports/runner-config-store.ts";
 
 /**
  * Runner configs as files for local mode: `<dir>/<instanceId>.json`, mode 0600, written to a

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
+import type { Logger } from "../../../shared/logger.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import type {
   Compute,
@@ -9,7 +10,6 @@ import type {
   LaunchRequest,
   LaunchResult,
 } from "../../ports/compute.ts";
-import type { Logger } from "../../ports/logger.ts";
 import { type FakeImds, startFakeImds } from "./fake-imds.ts";
 
 /** How to start the program that plays an instance (normally the agent). */

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { JobMessageSchema } from "../../../shared/messages.ts";
+import { JobMessageSchema } from "../../domain/job-message.ts";
 import type { ReceivedJob } from "../../ports/job-queue.ts";
 
 /** Parses a stored body as the SQS adapter does: a body that does not validate is reported. */

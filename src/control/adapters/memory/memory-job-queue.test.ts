@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultSpec } from "../../../../test/support/jobs.ts";
-import { fixedClock } from "../../ports/clock.ts";
+import { fixedClock } from "../clock.ts";
 import { createMemoryJobQueue } from "./memory-job-queue.ts";
 
 // Behaviour shared with SQS is in test/contracts; these are the time-driven cases a fixed clock

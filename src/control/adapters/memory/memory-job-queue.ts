@@ -1,6 +1,7 @@
 import { FleetError } from "../../domain/errors.ts";
-import { type Clock, systemClock } from "../../ports/clock.ts";
+import type { Clock } from "../../ports/clock.ts";
 import type { JobQueue, ReceivedJob } from "../../ports/job-queue.ts";
+import { systemClock } from "../clock.ts";
 import { createDedupWindow } from "./dedup-window.ts";
 import { parseJobBody } from "./job-body.ts";
 

@@ -1,2 +1,0 @@
-export type { Clock } from "./clock.ts";
-export type { LogFields, Logger } from "./logger.ts";

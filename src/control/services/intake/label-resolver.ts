@@ -1,0 +1,46 @@
+import type { Alias } from "../../domain/aliases.ts";
+import type { Catalog } from "../../domain/catalog.ts";
+import { defaultCatalog } from "../../domain/catalog-default.ts";
+import { explainLabels, rejectionReason } from "../../domain/labels-explain.ts";
+import type { Candidate, Spec } from "../../domain/spec.ts";
+
+/** What intake learns from a job's labels. */
+export type LabelResolution =
+  | { kind: "not-ours" }
+  | { kind: "rejected"; reason: string; spec: Spec | null }
+  | { kind: "accepted"; spec: Spec; candidates: Candidate[] };
+
+/** Turns a job's `runs-on` labels into a spec and candidate instance types. */
+export type ResolveLabels = (labels: readonly string[]) => LabelResolution;
+
+/** The label grammar and catalog of LABELS.md, with this installation's regions and aliases. */
+export function createLabelResolver(options: {
+  regions: readonly string[];
+  defaultRegion: string;
+  environments: readonly string[];
+  aliases?: readonly Alias[];
+  catalog?: Catalog;
+}): ResolveLabels {
+  const parseOptions = {
+    catalog: options.catalog ?? defaultCatalog,
+    regions: options.regions,
+    defaultRegion: options.defaultRegion,
+    environments: options.environments,
+    aliases: options.aliases ?? [],
+  };
+  return (labels) => {
+    const result = explainLabels(labels, parseOptions);
+    switch (result.outcome) {
+      case "not-ours":
+        return { kind: "not-ours" };
+      case "rejected":
+        return {
+          kind: "rejected",
+          spec: result.spec,
+          reason: `${result.label}: ${rejectionReason(result.errors)}`,
+        };
+      case "accepted":
+        return { kind: "accepted", spec: result.spec, candidates: result.candidates };
+    }
+  };
+}

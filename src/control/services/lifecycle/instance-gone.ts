@@ -1,0 +1,95 @@
+import { ConflictError } from "../../domain/errors.ts";
+import type { Instance, InstancePatch } from "../../domain/instance.ts";
+import { requeueJob } from "../common/requeue.ts";
+import type { LifecycleDeps } from "./deps.ts";
+import type { EventOutcome } from "./events.ts";
+import { activeJobOf } from "./interruptions.ts";
+
+/** Version-checked instance update that re-reads on a lost race; null when the instance is unknown. */
+export async function patchInstance(
+  deps: Pick<LifecycleDeps, "instances">,
+  instanceId: string,
+  decide: (i: Instance) => InstancePatch | null,
+): Promise<Instance | null> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await deps.instances.get(instanceId);
+    if (!current) return null;
+    const patch = decide(current);
+    if (!patch) return current;
+    try {
+      return await deps.instances.update(instanceId, current.version, patch);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+    }
+  }
+  throw new ConflictError(`instance ${instanceId} kept changing`);
+}
+
+/**
+ * An instance stopped or ended (EC2's state-change event, or local mode's stand-in). Its runner
+ * config goes; a job it never started is re-queued (after giving the agent's own `completed`
+ * event time to arrive) and its runner removed from GitHub; a job it was running is orphaned.
+ */
+export async function onInstanceGone(
+  deps: LifecycleDeps,
+  instanceId: string,
+  state: string,
+  at: string,
+  receiveCount = Number.POSITIVE_INFINITY,
+): Promise<EventOutcome> {
+  const logger = deps.logger;
+  if (state === "stopped" || state === "stopping") {
+    await patchInstance(deps, instanceId, (i) =>
+      i.state === "stopped" || i.state === "terminated" ? null : { state: "stopped" },
+    );
+    return "applied";
+  }
+  if (state !== "terminated" && state !== "shutting-down") return "ignored";
+  const pending = await activeJobOf(deps, instanceId);
+  if (pending?.status === "launched" && receiveCount < 5) {
+    // The agent may have run and finished the job; its `completed` event can arrive after
+    // this one (queues do not keep order). Wait for it before deciding the job was lost.
+    return "retry";
+  }
+  const inst = await patchInstance(deps, instanceId, (i) =>
+    i.state === "terminated" ? null : { state: "terminated", terminatedAt: at },
+  );
+  if (!inst) return "ignored";
+  await deps.runnerConfigs.delete(instanceId);
+  const job = await activeJobOf(deps, instanceId);
+  if (job?.status === "launched") {
+    // The instance died before its job started: give the job to a new instance.
+    await requeueJob(deps, job, {
+      reason: `instance ${instanceId} ended before the job started`,
+    }).catch((err) => {
+      if (!(err instanceof ConflictError)) throw err;
+    });
+    // Its runner was registered but will never come online: take it off GitHub's list.
+    if (job.runnerName) {
+      await deps.github
+        .removeRunner({
+          repo: job.repo,
+          runnerName: job.runnerName,
+          ...(job.installationId ? { installationId: job.installationId } : {}),
+        })
+        .catch((err) =>
+          logger.warn("could not remove a runner that never came online", {
+            jobId: job.jobId,
+            error: err,
+          }),
+        );
+    }
+  } else if (job?.status === "running") {
+    await deps.jobs
+      .transition(job.jobId, {
+        from: "running",
+        to: "orphaned",
+        expectedVersion: job.version,
+        patch: { reason: `instance ${instanceId} ended while the job ran` },
+      })
+      .catch((err) => {
+        if (!(err instanceof ConflictError)) throw err;
+      });
+  }
+  return "applied";
+}
