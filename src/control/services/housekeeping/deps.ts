@@ -110,9 +110,6 @@ export async function* paged<T>(
   } while (cursor && read < max);
 }
 
-/** ISO form of a time in ms. */
-export const iso = (ms: number) => new Date(ms).toISOString();
-
 /** Human form of a duration for reasons people read ("90 s", "15 min", "6 h 15 min"). */
 export function span(ms: number): string {
   const minutes = Math.floor(ms / 60_000);

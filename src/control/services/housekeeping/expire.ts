@@ -1,5 +1,6 @@
 import { terminalStatuses } from "../../domain/job.ts";
-import { iso, paged, type TaskContext, type TaskReport } from "./deps.ts";
+import { iso } from "../common/time.ts";
+import { paged, type TaskContext, type TaskReport } from "./deps.ts";
 import { jobsOlderThan } from "./helpers.ts";
 
 /**

@@ -1,8 +1,9 @@
 import { type Instance, type InstanceLifeState, isSilent } from "../../domain/instance.ts";
 import type { Job } from "../../domain/job.ts";
+import { liveJobsOf } from "../common/jobs.ts";
 import { requeueJob } from "../common/requeue.ts";
 import { paged, span, type TaskContext, type TaskReport } from "./deps.ts";
-import { endInstance, gitHubStatus, liveJobsOf, removeRunnerOf } from "./helpers.ts";
+import { gitHubStatus, removeRunnerOf, terminateInstance } from "./helpers.ts";
 
 /** States in which an instance owes us heartbeats. */
 const watched: readonly InstanceLifeState[] = ["pending", "running", "standby"];
@@ -46,7 +47,7 @@ async function retire(ctx: TaskContext, seen: Instance): Promise<void> {
   }
   const id = instance.instanceId;
   // Terminate before touching the jobs: a half-alive instance must not pick anything up.
-  await endInstance(ctx, id, instance.reason ?? "went silent");
+  await terminateInstance(ctx, id, instance.reason ?? "went silent");
   for (const job of await liveJobsOf(ctx, id, instance.jobId)) await saveJob(ctx, job, id);
 }
 

@@ -1,16 +1,9 @@
-import { ConflictError } from "../../domain/errors.ts";
-import { isTerminal, type Job, type JobStatus } from "../../domain/job.ts";
-import type { GitHubJobStatus, JobRef } from "../../ports/github.ts";
-import { iso, paged, type TaskContext } from "./deps.ts";
-
-/** GitHub's reference to a job. */
-export function jobRef(job: Job): JobRef {
-  return {
-    repo: job.repo,
-    jobId: job.jobId,
-    ...(job.installationId ? { installationId: job.installationId } : {}),
-  };
-}
+import type { Job, JobStatus } from "../../domain/job.ts";
+import type { GitHubJobStatus } from "../../ports/github.ts";
+import { endInstance } from "../common/instances.ts";
+import { jobRef } from "../common/jobs.ts";
+import { iso } from "../common/time.ts";
+import { paged, type TaskContext } from "./deps.ts";
 
 /** What GitHub says of a job; an unanswered question is "unknown" (housekeeping goes on). */
 export async function gitHubStatus(ctx: TaskContext, job: Job): Promise<GitHubJobStatus> {
@@ -36,48 +29,14 @@ export async function removeRunnerOf(ctx: TaskContext, job: Job): Promise<void> 
   }
 }
 
-/** Live jobs bound to an instance: by the index, and by the instance's own record. */
-export async function liveJobsOf(
-  ctx: TaskContext,
-  instanceId: string,
-  recordedJobId: string | null,
-): Promise<Job[]> {
-  const found = new Map<string, Job>();
-  for (const job of await ctx.jobs.byInstance(instanceId)) found.set(job.jobId, job);
-  // The index is eventually consistent; the instance's own job id is read strongly.
-  if (recordedJobId && !found.has(recordedJobId)) {
-    const job = await ctx.jobs.get(recordedJobId);
-    if (job) found.set(job.jobId, job);
-  }
-  return [...found.values()].filter((j) => j.instanceId === instanceId && !isTerminal(j.status));
-}
-
-/**
- * Terminates an instance and records it as terminated. The provider call comes first: a record
- * saying "terminated" about a machine still running would hide it from every later sweep.
- */
-export async function endInstance(
+/** Ends an instance for housekeeping, counted in the task's report. */
+export async function terminateInstance(
   ctx: TaskContext,
   instanceId: string,
   reason: string,
 ): Promise<void> {
-  await ctx.compute.terminate([instanceId]);
+  await endInstance(ctx, instanceId, reason);
   ctx.count("terminated");
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const record = await ctx.instances.get(instanceId);
-    if (!record || record.state === "terminated") return;
-    try {
-      await ctx.instances.update(instanceId, record.version, {
-        state: "terminated",
-        terminatedAt: iso(ctx.clock.now()),
-        reason,
-      });
-      return;
-    } catch (err) {
-      // A heartbeat or state event moved the record: read it again and retry.
-      if (!(err instanceof ConflictError)) throw err;
-    }
-  }
 }
 
 /** Jobs in `status` not updated for `ageMs`, oldest first, up to the run's scan limit. */

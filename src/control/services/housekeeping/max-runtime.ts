@@ -1,5 +1,6 @@
-import { iso, span, type TaskContext, type TaskReport } from "./deps.ts";
-import { endInstance, jobsOlderThan } from "./helpers.ts";
+import { iso } from "../common/time.ts";
+import { span, type TaskContext, type TaskReport } from "./deps.ts";
+import { jobsOlderThan, terminateInstance } from "./helpers.ts";
 
 /**
  * Jobs running past the maximum runtime: failed with a reason, their instances terminated. The
@@ -27,7 +28,7 @@ export async function maxRuntime(ctx: TaskContext): Promise<TaskReport> {
         jobId: job.jobId,
         startedAt: job.startedAt,
       });
-      if (job.instanceId) await endInstance(ctx, job.instanceId, reason);
+      if (job.instanceId) await terminateInstance(ctx, job.instanceId, reason);
     });
   }
   return ctx.report;

@@ -3,7 +3,7 @@ import { isTerminal, type Job } from "../../domain/job.ts";
 import { FleetTag } from "../../domain/launch-slot.ts";
 import type { InstanceInfo } from "../../ports/compute.ts";
 import type { TaskContext, TaskReport } from "./deps.ts";
-import { endInstance } from "./helpers.ts";
+import { terminateInstance } from "./helpers.ts";
 
 /** What is known of one running machine, for the orphan decision. */
 export interface OrphanFacts {
@@ -66,7 +66,7 @@ export async function orphans(ctx: TaskContext): Promise<TaskReport> {
     if (!reason) continue;
     await ctx.step({ instanceId: id, reason }, async () => {
       ctx.logger.warn("terminating orphaned instance", { instanceId: id, reason });
-      await endInstance(ctx, id, `orphaned: ${reason}`);
+      await terminateInstance(ctx, id, `orphaned: ${reason}`);
     });
   }
   return ctx.report;

@@ -1,7 +1,8 @@
 import type { Job } from "../../domain/job.ts";
 import { requeueJob } from "../common/requeue.ts";
-import { iso, span, type TaskContext, type TaskReport } from "./deps.ts";
-import { endInstance, gitHubStatus, jobsOlderThan, removeRunnerOf } from "./helpers.ts";
+import { iso } from "../common/time.ts";
+import { span, type TaskContext, type TaskReport } from "./deps.ts";
+import { gitHubStatus, jobsOlderThan, removeRunnerOf, terminateInstance } from "./helpers.ts";
 
 /**
  * Jobs that stopped moving: claimed but never launched (the claimer died), launched but never
@@ -64,7 +65,7 @@ async function unstarted(ctx: TaskContext, job: Job): Promise<void> {
     await requeueJob(ctx, job, { reason });
     ctx.count("requeued");
   }
-  if (job.instanceId) await endInstance(ctx, job.instanceId, reason);
+  if (job.instanceId) await terminateInstance(ctx, job.instanceId, reason);
 }
 
 /**

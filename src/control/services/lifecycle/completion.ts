@@ -1,11 +1,12 @@
 import type * as v from "valibot";
 import type { CompletedEventSchema } from "../../../shared/events.ts";
-import { ConflictError } from "../../domain/errors.ts";
 import { isTerminal, type Job, type JobStatus } from "../../domain/job.ts";
+import { retryOnConflict } from "../common/conflicts.ts";
+import { patchInstance } from "../common/instances.ts";
+import { activeJobOf, jobRef } from "../common/jobs.ts";
 import { requeueJob } from "../common/requeue.ts";
 import type { LifecycleDeps } from "./deps.ts";
-import { patchInstance } from "./instance-gone.ts";
-import { activeJobOf, handleSpotInterruption } from "./interruptions.ts";
+import { handleSpotInterruption } from "./interruptions.ts";
 
 type Completed = v.InferOutput<typeof CompletedEventSchema>;
 
@@ -41,34 +42,24 @@ export async function onAgentCompleted(deps: LifecycleDeps, e: Completed): Promi
   if (!instance) return false;
   await deps.runnerConfigs.delete(e.instanceId);
 
-  for (let attempt = 0; attempt < 5; attempt++) {
+  await retryOnConflict(`job on ${e.instanceId}`, async () => {
     const job = e.jobId ? await deps.jobs.get(e.jobId) : await activeJobOf(deps, e.instanceId);
-    if (!job || isTerminal(job.status) || job.instanceId !== e.instanceId) break;
+    if (!job || isTerminal(job.status) || job.instanceId !== e.instanceId) return;
     if (e.status === "interrupted") {
       await handleSpotInterruption(deps, e.instanceId, "agent stopped by interruption");
-      break;
+      return;
     }
-    try {
-      const ref = {
-        repo: job.repo,
-        jobId: job.jobId,
-        ...(job.installationId ? { installationId: job.installationId } : {}),
-      };
-      const github = await deps.github.jobStatus(ref);
-      if (github === "queued") {
-        await requeueJob(deps, job, {
-          reason: `the runner on ${e.instanceId} ran another job; launching again for this one`,
-        });
-        deps.metrics.count("jobs_redispatched");
-      } else if (github !== "in_progress") {
-        // `in_progress` is left to GitHub's completed webhook, which is authoritative.
-        await settle(deps, job, e);
-      }
-      break;
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
+    const github = await deps.github.jobStatus(jobRef(job));
+    if (github === "queued") {
+      await requeueJob(deps, job, {
+        reason: `the runner on ${e.instanceId} ran another job; launching again for this one`,
+      });
+      deps.metrics.count("jobs_redispatched");
+    } else if (github !== "in_progress") {
+      // `in_progress` is left to GitHub's completed webhook, which is authoritative.
+      await settle(deps, job, e);
     }
-  }
+  });
 
   // A spot instance that ran to the end without interruption is the good news a half-open
   // circuit waits for (its probe, normally): close it.

@@ -3,9 +3,10 @@ import { type AgentEvent, AgentEventSchema } from "../../../shared/events.ts";
 import { type Ec2Event, Ec2EventSchema } from "../../domain/ec2-events.ts";
 import type { EventQueue, ReceivedEvent } from "../../ports/event-queue.ts";
 import { type DrainOptions, drainQueue } from "../common/drain.ts";
+import { patchInstance } from "../common/instances.ts";
 import { onAgentCompleted } from "./completion.ts";
 import type { LifecycleDeps } from "./deps.ts";
-import { onInstanceGone, patchInstance } from "./instance-gone.ts";
+import { onInstanceGone } from "./instance-gone.ts";
 import { handleRebalance, handleSpotInterruption } from "./interruptions.ts";
 
 /** What the consumer did with one message. */

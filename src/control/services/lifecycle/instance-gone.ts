@@ -1,29 +1,11 @@
 import { ConflictError } from "../../domain/errors.ts";
-import type { Instance, InstancePatch } from "../../domain/instance.ts";
+import { patchInstance } from "../common/instances.ts";
+import { activeJobOf } from "../common/jobs.ts";
 import { requeueJob } from "../common/requeue.ts";
 import type { LifecycleDeps } from "./deps.ts";
-import type { EventOutcome } from "./events.ts";
-import { activeJobOf } from "./interruptions.ts";
 
-/** Version-checked instance update that re-reads on a lost race; null when the instance is unknown. */
-export async function patchInstance(
-  deps: Pick<LifecycleDeps, "instances">,
-  instanceId: string,
-  decide: (i: Instance) => InstancePatch | null,
-): Promise<Instance | null> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await deps.instances.get(instanceId);
-    if (!current) return null;
-    const patch = decide(current);
-    if (!patch) return current;
-    try {
-      return await deps.instances.update(instanceId, current.version, patch);
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-    }
-  }
-  throw new ConflictError(`instance ${instanceId} kept changing`);
-}
+/** What became of an instance-gone notice: applied, not ours to act on, or to look at again later. */
+export type InstanceGoneOutcome = "applied" | "ignored" | "retry";
 
 /**
  * An instance stopped or ended (EC2's state-change event, or local mode's stand-in). Its runner
@@ -36,7 +18,7 @@ export async function onInstanceGone(
   state: string,
   at: string,
   receiveCount = Number.POSITIVE_INFINITY,
-): Promise<EventOutcome> {
+): Promise<InstanceGoneOutcome> {
   const logger = deps.logger;
   if (state === "stopped" || state === "stopping") {
     await patchInstance(deps, instanceId, (i) =>

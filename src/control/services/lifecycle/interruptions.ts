@@ -1,5 +1,7 @@
 import { ConflictError } from "../../domain/errors.ts";
 import { isTerminal, type Job } from "../../domain/job.ts";
+import { retryOnConflict } from "../common/conflicts.ts";
+import { activeJobOf, jobRef } from "../common/jobs.ts";
 import { requeueJob } from "../common/requeue.ts";
 import type { LifecycleDeps } from "./deps.ts";
 
@@ -11,23 +13,12 @@ export function rerunMarkerName(repo: string, runId: string, jobName: string | n
 /** How long a re-run marker waits for GitHub's new attempt. */
 const rerunMarkerSeconds = 24 * 3600;
 
-/** The live job bound to an instance, if any. */
-export async function activeJobOf(deps: LifecycleDeps, instanceId: string): Promise<Job | null> {
-  const jobs = await deps.jobs.byInstance(instanceId);
-  return jobs.find((j) => !isTerminal(j.status)) ?? null;
-}
-
 /**
  * Asks GitHub for a new attempt of a job that an interruption killed, and leaves a marker so that
  * attempt is launched on-demand. "Already running" counts as done.
  */
 export async function rerunInterrupted(deps: LifecycleDeps, job: Job): Promise<void> {
-  const ref = {
-    repo: job.repo,
-    jobId: job.jobId,
-    ...(job.installationId ? { installationId: job.installationId } : {}),
-  };
-  const answer = await deps.github.rerunJob(ref);
+  const answer = await deps.github.rerunJob(jobRef(job));
   await deps.markers.put(
     rerunMarkerName(job.repo, job.runId, job.jobName),
     { retryCount: job.retryCount + 1 },
@@ -61,56 +52,47 @@ export async function handleSpotInterruption(
   if (instance?.market === "spot")
     await deps.circuits.recordInterruption(instance.instanceType, instanceId);
   const maxRetries = deps.maxRetries ?? 2;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  return await retryOnConflict(`job on ${instanceId}`, async () => {
     const job = await activeJobOf(deps, instanceId);
     if (!job || (job.status !== "launched" && job.status !== "running")) return "no active job";
-    try {
-      const interrupted = await deps.jobs.transition(job.jobId, {
-        from: job.status,
-        to: "interrupted",
-        expectedVersion: job.version,
-        patch: {
-          reason: `spot interruption of ${instanceId} (${instance?.instanceType ?? "unknown type"}, ${source})`,
-          forceOnDemand: true,
-        },
+    const interrupted = await deps.jobs.transition(job.jobId, {
+      from: job.status,
+      to: "interrupted",
+      expectedVersion: job.version,
+      patch: {
+        reason: `spot interruption of ${instanceId} (${instance?.instanceType ?? "unknown type"}, ${source})`,
+        forceOnDemand: true,
+      },
+    });
+    if (job.spec?.retry === "false" || job.retryCount >= maxRetries) {
+      const why = job.spec?.retry === "false" ? "retry=false" : `${maxRetries} retries used`;
+      await deps.jobs.transition(job.jobId, {
+        from: "interrupted",
+        to: "failed",
+        expectedVersion: interrupted.version,
+        patch: { reason: `spot interruption of ${instanceId}; not retried (${why})` },
       });
-      if (job.spec?.retry === "false" || job.retryCount >= maxRetries) {
-        const why = job.spec?.retry === "false" ? "retry=false" : `${maxRetries} retries used`;
-        await deps.jobs.transition(job.jobId, {
-          from: "interrupted",
-          to: "failed",
-          expectedVersion: interrupted.version,
-          patch: { reason: `spot interruption of ${instanceId}; not retried (${why})` },
-        });
-        return "failed";
-      }
-      const status = await deps.github.jobStatus({
-        repo: job.repo,
-        jobId: job.jobId,
-        ...(job.installationId ? { installationId: job.installationId } : {}),
-      });
-      // Until GitHub's `in_progress` webhook moves a job to `running`, the job had not started
-      // here: give it to a new instance rather than wait for GitHub to fail it.
-      if (
-        status === "queued" ||
-        status === "unknown" ||
-        (status === "in_progress" && job.status === "launched")
-      ) {
-        await requeueJob(deps, interrupted, {
-          reason: `re-queued on-demand after a spot interruption of ${instanceId}`,
-          countRetry: true,
-          forceOnDemand: true,
-        });
-        return "requeued";
-      }
-      // GitHub has the job in progress on the dying runner: it will fail it. Re-run once it has.
-      if (status === "completed") await rerunInterrupted(deps, interrupted);
-      return status === "completed" ? "rerun" : "awaiting-github";
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
+      return "failed";
     }
-  }
-  throw new ConflictError(`job on ${instanceId} kept changing during interruption handling`);
+    const status = await deps.github.jobStatus(jobRef(job));
+    // Until GitHub's `in_progress` webhook moves a job to `running`, the job had not started
+    // here: give it to a new instance rather than wait for GitHub to fail it.
+    if (
+      status === "queued" ||
+      status === "unknown" ||
+      (status === "in_progress" && job.status === "launched")
+    ) {
+      await requeueJob(deps, interrupted, {
+        reason: `re-queued on-demand after a spot interruption of ${instanceId}`,
+        countRetry: true,
+        forceOnDemand: true,
+      });
+      return "requeued";
+    }
+    // GitHub has the job in progress on the dying runner: it will fail it. Re-run once it has.
+    if (status === "completed") await rerunInterrupted(deps, interrupted);
+    return status === "completed" ? "rerun" : "awaiting-github";
+  });
 }
 
 /**
