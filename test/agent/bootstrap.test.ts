@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnvFile } from "../../src/agent/config/env-file.ts";
-import { type FakeImds, startFakeImds } from "../../src/control/adapters/local/fake-imds.ts";
+import { type FakeImds, startFakeImds } from "../../src/shared/fake-imds.ts";
 import { parseAgentEnv } from "../../src/shared/agent-env.ts";
 import { testCredentials } from "../support/moto.ts";
 import { Queue } from "./harness.ts";

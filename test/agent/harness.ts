@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startFauxqs } from "fauxqs";
 import * as v from "valibot";
-import { type FakeImds, startFakeImds } from "../../src/control/adapters/local/fake-imds.ts";
+import { type FakeImds, startFakeImds } from "../../src/shared/fake-imds.ts";
 import { type AgentEnvOptions, agentEnvironment } from "../../src/shared/agent-env.ts";
 import { type AgentEvent, AgentEventSchema } from "../../src/shared/events.ts";
 import { testCredentials } from "../support/moto.ts";

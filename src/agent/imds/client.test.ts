@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeImds, startFakeImds } from "../../control/adapters/local/fake-imds.ts";
+import { type FakeImds, startFakeImds } from "../../shared/fake-imds.ts";
 import { createImdsClient, ImdsError } from "./client.ts";
 
 let imds: FakeImds | undefined;

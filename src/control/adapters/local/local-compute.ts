@@ -10,7 +10,7 @@ import type {
   LaunchRequest,
   LaunchResult,
 } from "../../ports/compute.ts";
-import { type FakeImds, startFakeImds } from "./fake-imds.ts";
+import { type FakeImds, startFakeImds } from "../../../shared/fake-imds.ts";
 
 /** How to start the program that plays an instance (normally the agent). */
 export interface LocalAgentSpec {
