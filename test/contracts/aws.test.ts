@@ -1,17 +1,30 @@
+import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll } from "vitest";
+import {
+  circuitsTableDefinition,
+  createDynamoCircuitStore,
+} from "../../src/control/adapters/aws/dynamo-circuit-store.ts";
 import { createDynamoInstanceStore } from "../../src/control/adapters/aws/dynamo-instance-store.ts";
 import { createDynamoJobStore } from "../../src/control/adapters/aws/dynamo-job-store.ts";
+import { createDynamoLockStore } from "../../src/control/adapters/aws/dynamo-lock-store.ts";
+import { createDynamoMarkerStore } from "../../src/control/adapters/aws/dynamo-marker-store.ts";
+import { createSqsEventQueue } from "../../src/control/adapters/aws/sqs-event-queue.ts";
 import { createSqsJobQueue } from "../../src/control/adapters/aws/sqs-job-queue.ts";
 import {
   ensureTables,
   instancesTableDefinition,
   jobsTableDefinition,
+  simpleTableDefinition,
 } from "../../src/control/adapters/aws/tables.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
+import { circuitStoreContract } from "./circuit-store-contract.ts";
+import { eventQueueContract } from "./event-queue-contract.ts";
 import { instanceStoreContract } from "./instance-store-contract.ts";
 import { jobQueueContract } from "./job-queue-contract.ts";
 import { jobStoreContract } from "./job-store-contract.ts";
+import { lockStoreContract } from "./lock-store-contract.ts";
+import { markerStoreContract } from "./marker-store-contract.ts";
 
 let b: Backends;
 beforeAll(async () => {
@@ -23,7 +36,7 @@ afterAll(async () => {
 
 // Every store gets fresh tables, so listings see only what their own test wrote.
 let tables = 0;
-const freshTable = async (define: typeof jobsTableDefinition) => {
+const freshTable = async (define: (tableName: string) => CreateTableCommandInput) => {
   const name = `contract-${++tables}`;
   await ensureTables(b.dynamodb, [define(name)]);
   return name;
@@ -43,6 +56,22 @@ instanceStoreContract("DynamoDB", async (clock) =>
     clock,
   }),
 );
+circuitStoreContract("DynamoDB", async () =>
+  createDynamoCircuitStore({
+    client: b.dynamodb,
+    tableName: await freshTable(circuitsTableDefinition),
+  }),
+);
+// Markers and locks share the locks table (key `name`) in production.
+const locksTable = (name: string) => simpleTableDefinition(name, "name");
+markerStoreContract("DynamoDB", async (clock) =>
+  createDynamoMarkerStore({ client: b.dynamodb, tableName: await freshTable(locksTable), clock }),
+);
+lockStoreContract("DynamoDB", async (clock) => {
+  const tableName = await freshTable(locksTable);
+  // Each replica is a store of its own over the one table, as separate processes would be.
+  return () => createDynamoLockStore({ client: b.dynamodb, tableName, clock });
+});
 for (const kind of ["standard", "fifo"] as const) {
   jobQueueContract("SQS", kind, async () => {
     const url = b.newQueue("contract", kind === "fifo");
@@ -64,3 +93,6 @@ for (const kind of ["standard", "fifo"] as const) {
     };
   });
 }
+eventQueueContract("SQS", async () =>
+  createSqsEventQueue({ client: b.sqsClient, url: b.newQueue("events-contract", false) }),
+);

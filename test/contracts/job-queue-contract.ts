@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { FleetError } from "../../src/control/domain/errors.ts";
 import type { JobMessage } from "../../src/control/domain/job-message.ts";
-import type { JobQueue, ReceivedJob } from "../../src/control/ports/job-queue.ts";
+import type { JobQueue } from "../../src/control/ports/job-queue.ts";
 import { defaultSpec } from "../support/jobs.ts";
+import { receiveAll, sleep } from "./receive.ts";
 
 /** A queue under test, and a way to put a foreign body on it (as another producer could). */
 export interface QueueUnderTest {
@@ -19,19 +20,6 @@ const message = (jobId: string, retryCount = 0): JobMessage => ({
   forceOnDemand: false,
   priority: "normal",
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Receives until `count` messages came or `rounds` receives came back empty. */
-async function receiveAll(queue: JobQueue, count: number, rounds = 3): Promise<ReceivedJob[]> {
-  const got: ReceivedJob[] = [];
-  for (let empty = 0; got.length < count && empty < rounds; ) {
-    const batch = await queue.receive({ max: 10, waitSeconds: 0, visibilitySeconds: 30 });
-    if (batch.length === 0) empty++;
-    got.push(...batch);
-  }
-  return got;
-}
 
 /** What every JobQueue does, standard or FIFO; `make` returns an empty queue. */
 export function jobQueueContract(

@@ -1,15 +1,12 @@
 import type { CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  PutCommand,
-  ScanCommand,
-} from "@aws-sdk/lib-dynamodb";
-import * as v from "valibot";
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type CircuitState, CircuitStateSchema } from "../../domain/circuit.ts";
 import { ConflictError, FleetError } from "../../domain/errors.ts";
 import type { CircuitStore } from "../../ports/circuit-store.ts";
-import { fromAwsError, isConditionalCheckFailed } from "./aws-errors.ts";
+import { fromAwsError } from "./aws-errors.ts";
+import { readAll } from "./dynamo-paging.ts";
+import { itemParser } from "./dynamo-records.ts";
+import { conditionalSend } from "./dynamo-update.ts";
 import { simpleTableDefinition } from "./tables.ts";
 
 /** Name of the TTL attribute (epoch seconds); enabling TTL on it is an AWS-only set-up step. */
@@ -25,16 +22,11 @@ const batchGetMax = 100;
 /** Rounds of UnprocessedKeys before giving up. */
 const unprocessedRounds = 5;
 
-function parseItem(item: Record<string, unknown>): CircuitState {
-  const parsed = v.safeParse(CircuitStateSchema, item);
-  if (!parsed.success) {
-    throw new FleetError(
-      "corrupt_record",
-      `circuit ${String(item.instanceType)} in the circuits table does not parse: ${v.summarize(parsed.issues)}`,
-    );
-  }
-  return parsed.output;
-}
+const parseItem = itemParser(
+  CircuitStateSchema,
+  (item) => `circuit ${String(item.instanceType)} in the circuits table`,
+  "corrupt_record",
+);
 
 /** A CircuitStore on a DynamoDB table (or dynalite); the client is passed in. */
 export function createDynamoCircuitStore(options: {
@@ -78,24 +70,20 @@ export function createDynamoCircuitStore(options: {
     },
 
     async list() {
-      const out: CircuitState[] = [];
-      let start: Record<string, unknown> | undefined;
-      try {
-        do {
-          const res = await doc.send(
-            new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }),
-          );
-          for (const item of res.Items ?? []) out.push(parseItem(item));
-          start = res.LastEvaluatedKey;
-        } while (start);
-      } catch (err) {
-        throw fromAwsError(err, "listing circuits");
-      }
-      return out.sort((a, b) => a.instanceType.localeCompare(b.instanceType));
+      const all = await readAll(
+        doc,
+        { scan: { TableName: table, ConsistentRead: true } },
+        {
+          parse: parseItem,
+          action: "listing circuits",
+        },
+      );
+      return all.sort((a, b) => a.instanceType.localeCompare(b.instanceType));
     },
 
     async save(state, expectedVersion, expiresAt) {
       const next: CircuitState = { ...state, version: expectedVersion + 1 };
+      // The whole record is written (a put, not an update): its nulls must stay nulls.
       const condition =
         expectedVersion === 0
           ? { ConditionExpression: "attribute_not_exists(instanceType)" }
@@ -103,22 +91,19 @@ export function createDynamoCircuitStore(options: {
               ConditionExpression: "version = :expected",
               ExpressionAttributeValues: { ":expected": expectedVersion },
             };
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...next, [circuitsTtlAttribute]: Math.ceil(expiresAt / 1000) },
-            ...condition,
-          }),
+      const put = new PutCommand({
+        TableName: table,
+        Item: { ...next, [circuitsTtlAttribute]: Math.ceil(expiresAt / 1000) },
+        ...condition,
+      });
+      const saved = await conditionalSend(
+        () => doc.send(put),
+        `saving circuit ${state.instanceType}`,
+      );
+      if (!saved)
+        throw new ConflictError(
+          `circuit ${state.instanceType} changed since version ${expectedVersion}`,
         );
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) {
-          throw new ConflictError(
-            `circuit ${state.instanceType} changed since version ${expectedVersion}`,
-          );
-        }
-        throw fromAwsError(err, `saving circuit ${state.instanceType}`);
-      }
       return next;
     },
   };

@@ -1,32 +1,18 @@
 import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  DynamoDBDocumentClient,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
-import * as v from "valibot";
-import { ConflictError, FleetError, ValidationError } from "../../domain/errors.ts";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ConflictError } from "../../domain/errors.ts";
 import { canTransition, isTerminal, type Job, JobSchema } from "../../domain/job.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { JobStore, JobTransition } from "../../ports/job-store.ts";
-import { fromAwsError, isConditionalCheckFailed } from "./aws-errors.ts";
-import { decodeCursor, encodeCursor } from "./dynamo-items.ts";
-import { jobSweeps } from "./dynamo-job-store-sweeps.ts";
-import { recordOps } from "./dynamo-records.ts";
-import { updateExpression } from "./dynamo-update.ts";
+import type { JobPage, JobStore } from "../../ports/job-store.ts";
+import { fromAwsError } from "./aws-errors.ts";
+import { readAll, readPage } from "./dynamo-paging.ts";
+import { itemParser, recordOps } from "./dynamo-records.ts";
 
 /** Parses an item read back from DynamoDB; a corrupt item is an error, never a cast. */
-export function jobFromItem(item: Record<string, unknown>): Job {
-  const parsed = v.safeParse(JobSchema, item);
-  if (!parsed.success) {
-    throw new FleetError(
-      "corrupt_item",
-      `job item ${String(item.jobId)} is invalid: ${v.summarize(parsed.issues)}`,
-    );
-  }
-  return parsed.output;
-}
+export const jobFromItem: (item: Record<string, unknown>) => Job = itemParser(
+  JobSchema,
+  (item) => `job item ${String(item.jobId)}`,
+);
 
 /** JobStore on a DynamoDB table keyed by `jobId`, with `by-status` and `by-instance` indexes. */
 export function createDynamoJobStore(options: {
@@ -40,124 +26,112 @@ export function createDynamoJobStore(options: {
   const doc = DynamoDBDocumentClient.from(options.client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-
-  const { get, createOnce } = recordOps({
-    doc,
-    tableName,
-    key: "jobId",
-    noun: "job",
-    parse: jobFromItem,
-  });
+  const records = recordOps({ doc, tableName, key: "jobId", noun: "job", parse: jobFromItem });
+  const iso = () => new Date(clock.now()).toISOString();
+  const page = async (...args: Parameters<typeof readPage<Job>>): Promise<JobPage> => {
+    const { items, next } = await readPage(...args);
+    return { jobs: items, ...(next ? { next } : {}) };
+  };
 
   return {
     async create(job) {
-      const { created, stored } = await createOnce(job, job.jobId);
+      const { created, stored } = await records.createOnce(job, job.jobId);
       return { created, job: stored };
     },
 
-    get,
+    get: records.get,
 
-    async transition(jobId, change: JobTransition) {
-      if (!canTransition(change.from, change.to)) {
-        throw new ConflictError(
-          `job ${jobId}: ${change.from} → ${change.to} is not an allowed transition`,
-        );
-      }
-      const patch: Record<string, unknown> = {
-        ...change.patch,
-        status: change.to,
-        version: change.expectedVersion + 1,
-        updatedAt: new Date(clock.now()).toISOString(),
-      };
-      if (options.retentionSeconds !== undefined && isTerminal(change.to)) {
-        patch.expiresAt = Math.floor(clock.now() / 1000) + options.retentionSeconds;
-      }
-      const expr = updateExpression(patch);
-      try {
-        const out = await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { jobId },
-            UpdateExpression: expr.expression,
-            ConditionExpression: "#cv = :cv AND #cs = :cs",
-            ExpressionAttributeNames: { ...expr.names, "#cv": "version", "#cs": "status" },
-            ExpressionAttributeValues: {
-              ...expr.values,
-              ":cv": change.expectedVersion,
-              ":cs": change.from,
-            },
-            ReturnValues: "ALL_NEW",
-          }),
-        );
-        if (!out.Attributes)
-          throw new FleetError("aws.empty", `update of job ${jobId} returned nothing`, {
-            retryable: true,
-          });
-        return jobFromItem(out.Attributes);
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) {
-          throw new ConflictError(
-            `job ${jobId} changed since it was read (expected ${change.from} at version ${change.expectedVersion})`,
-          );
-        }
-        throw fromAwsError(err, `updating job ${jobId}`);
-      }
+    async transition(jobId, change) {
+      const { from, to, expectedVersion } = change;
+      if (!canTransition(from, to))
+        throw new ConflictError(`job ${jobId}: ${from} → ${to} is not an allowed transition`);
+      const { retentionSeconds } = options;
+      // Only a finished job is left for DynamoDB's TTL to remove.
+      const expiry =
+        retentionSeconds !== undefined && isTerminal(to)
+          ? { expiresAt: Math.floor(clock.now() / 1000) + retentionSeconds }
+          : {};
+      const patch = { ...change.patch, status: to, updatedAt: iso(), ...expiry };
+      return records.update(jobId, expectedVersion, patch, {
+        expect: { status: from },
+        conflict: `job ${jobId} changed since it was read (expected ${from} at version ${expectedVersion})`,
+      });
     },
 
     async list(query) {
-      const startKey = decodeCursor(query.cursor);
-      if (query.cursor !== undefined && startKey === undefined)
-        throw new ValidationError("invalid cursor");
-      try {
-        if (query.status !== undefined) {
-          const out = await doc.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: "by-status",
-              KeyConditionExpression: "#status = :status",
-              ExpressionAttributeNames: { "#status": "status" },
-              ExpressionAttributeValues: { ":status": query.status },
-              ScanIndexForward: false,
-              Limit: query.limit,
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          const next = encodeCursor(out.LastEvaluatedKey);
-          return { jobs: (out.Items ?? []).map(jobFromItem), ...(next ? { next } : {}) };
-        }
-        const out = await doc.send(
-          new ScanCommand({
-            TableName: tableName,
-            Limit: query.limit,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        const jobs = (out.Items ?? [])
-          .map(jobFromItem)
-          .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-        const next = encodeCursor(out.LastEvaluatedKey);
-        return { jobs, ...(next ? { next } : {}) };
-      } catch (err) {
-        throw fromAwsError(err, "listing jobs");
+      const paging = {
+        limit: query.limit,
+        cursor: query.cursor,
+        parse: jobFromItem,
+        action: "listing jobs",
+      };
+      if (query.status !== undefined) {
+        const byStatus = {
+          TableName: tableName,
+          IndexName: "by-status",
+          KeyConditionExpression: "#status = :status",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":status": query.status },
+          ScanIndexForward: false,
+        };
+        return page(doc, { query: byStatus }, paging);
       }
+      const all = await page(doc, { scan: { TableName: tableName } }, paging);
+      all.jobs.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+      return all;
     },
 
-    ...jobSweeps(doc, tableName, clock, jobFromItem),
+    async listUpdatedBefore(query) {
+      const oldestFirst = {
+        TableName: tableName,
+        IndexName: "by-status",
+        KeyConditionExpression: "#s = :s AND #u < :before",
+        ExpressionAttributeNames: { "#s": "status", "#u": "updatedAt" },
+        ExpressionAttributeValues: { ":s": query.status, ":before": query.updatedBefore },
+        ScanIndexForward: true,
+      };
+      return page(
+        doc,
+        { query: oldestFirst },
+        {
+          limit: query.limit,
+          cursor: query.cursor,
+          parse: jobFromItem,
+          action: `listing ${query.status} jobs updated before ${query.updatedBefore}`,
+        },
+      );
+    },
+
+    async touchEnqueued(jobId, expectedVersion, at) {
+      return records.update(
+        jobId,
+        expectedVersion,
+        { lastEnqueuedAt: at, updatedAt: iso() },
+        {
+          expect: { status: "queued" },
+          conflict: `job ${jobId} is no longer queued at version ${expectedVersion}`,
+          action: `stamping the re-send of job ${jobId}`,
+        },
+      );
+    },
+
+    remove: records.remove,
 
     async byInstance(instanceId) {
-      try {
-        const out = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: "by-instance",
-            KeyConditionExpression: "instanceId = :id",
-            ExpressionAttributeValues: { ":id": instanceId },
-          }),
-        );
-        return (out.Items ?? []).map(jobFromItem);
-      } catch (err) {
-        throw fromAwsError(err, `listing jobs of instance ${instanceId}`);
-      }
+      const byInstance = {
+        TableName: tableName,
+        IndexName: "by-instance",
+        KeyConditionExpression: "instanceId = :id",
+        ExpressionAttributeValues: { ":id": instanceId },
+      };
+      return readAll(
+        doc,
+        { query: byInstance },
+        {
+          parse: jobFromItem,
+          action: `listing jobs of instance ${instanceId}`,
+        },
+      );
     },
 
     async ping() {

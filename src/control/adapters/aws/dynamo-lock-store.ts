@@ -7,10 +7,11 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
-import { FleetError } from "../../domain/errors.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { LockHolder, LockStore } from "../../ports/lock-store.ts";
-import { fromAwsError, isConditionalCheckFailed } from "./aws-errors.ts";
+import { fromAwsError } from "./aws-errors.ts";
+import { itemParser } from "./dynamo-records.ts";
+import { conditionalSend } from "./dynamo-update.ts";
 
 /** Name of the TTL attribute (epoch seconds); enabling TTL on it is an AWS-only set-up step. */
 export const locksTtlAttribute = "expiresAt";
@@ -19,11 +20,12 @@ export const locksTtlAttribute = "expiresAt";
  * A lock item. `expiresAtMs` decides who may take the lock (TTL deletion runs up to days late and
  * has one-second resolution); `expiresAt` only lets DynamoDB drop abandoned locks.
  */
-const LockItemSchema = v.object({
-  name: v.string(),
-  owner: v.string(),
-  expiresAtMs: v.number(),
-});
+const parseLock = itemParser(
+  v.object({ name: v.string(), owner: v.string(), expiresAtMs: v.number() }),
+  (item) => `lock item ${String(item.name)}`,
+);
+
+// `name` and `owner` are reserved words in DynamoDB expressions, hence the `#` names.
 
 /** LockStore on the locks table (key `name`); every change is one conditional write. */
 export function createDynamoLockStore(options: {
@@ -37,68 +39,45 @@ export function createDynamoLockStore(options: {
     const ms = clock.now() + Math.max(0, ttlMs);
     return { ms, seconds: Math.ceil(ms / 1000) };
   };
+  /** Sends a conditional write; true when its condition held. */
+  const written = async (send: () => Promise<unknown>, action: string) =>
+    (await conditionalSend(send, action)) !== null;
 
   return {
     async acquire(name, owner, ttlMs) {
       const until = expiry(ttlMs);
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { name, owner, expiresAtMs: until.ms, [locksTtlAttribute]: until.seconds },
-            ConditionExpression: "attribute_not_exists(#n) OR #e <= :now OR #o = :owner",
-            // `name` and `owner` are reserved words in DynamoDB expressions.
-            ExpressionAttributeNames: { "#n": "name", "#e": "expiresAtMs", "#o": "owner" },
-            ExpressionAttributeValues: { ":now": clock.now(), ":owner": owner },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw fromAwsError(err, `acquiring lock ${name}`);
-      }
+      const put = new PutCommand({
+        TableName: tableName,
+        Item: { name, owner, expiresAtMs: until.ms, [locksTtlAttribute]: until.seconds },
+        ConditionExpression: "attribute_not_exists(#n) OR #e <= :now OR #o = :owner",
+        ExpressionAttributeNames: { "#n": "name", "#e": "expiresAtMs", "#o": "owner" },
+        ExpressionAttributeValues: { ":now": clock.now(), ":owner": owner },
+      });
+      return written(() => doc.send(put), `acquiring lock ${name}`);
     },
 
     async renew(name, owner, ttlMs) {
       const until = expiry(ttlMs);
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { name },
-            UpdateExpression: "SET #e = :ms, #t = :s",
-            ConditionExpression: "#o = :owner",
-            ExpressionAttributeNames: {
-              "#e": "expiresAtMs",
-              "#t": locksTtlAttribute,
-              "#o": "owner",
-            },
-            ExpressionAttributeValues: { ":ms": until.ms, ":s": until.seconds, ":owner": owner },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw fromAwsError(err, `renewing lock ${name}`);
-      }
+      const update = new UpdateCommand({
+        TableName: tableName,
+        Key: { name },
+        UpdateExpression: "SET #e = :ms, #t = :s",
+        ConditionExpression: "#o = :owner",
+        ExpressionAttributeNames: { "#e": "expiresAtMs", "#t": locksTtlAttribute, "#o": "owner" },
+        ExpressionAttributeValues: { ":ms": until.ms, ":s": until.seconds, ":owner": owner },
+      });
+      return written(() => doc.send(update), `renewing lock ${name}`);
     },
 
     async release(name, owner) {
-      try {
-        await doc.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: { name },
-            ConditionExpression: "#o = :owner",
-            ExpressionAttributeNames: { "#o": "owner" },
-            ExpressionAttributeValues: { ":owner": owner },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw fromAwsError(err, `releasing lock ${name}`);
-      }
+      const del = new DeleteCommand({
+        TableName: tableName,
+        Key: { name },
+        ConditionExpression: "#o = :owner",
+        ExpressionAttributeNames: { "#o": "owner" },
+        ExpressionAttributeValues: { ":owner": owner },
+      });
+      return written(() => doc.send(del), `releasing lock ${name}`);
     },
 
     async holder(name): Promise<LockHolder | null> {
@@ -112,13 +91,7 @@ export function createDynamoLockStore(options: {
         throw fromAwsError(err, `reading lock ${name}`);
       }
       if (!item) return null;
-      const parsed = v.safeParse(LockItemSchema, item);
-      if (!parsed.success)
-        throw new FleetError(
-          "corrupt_item",
-          `lock item ${name} is invalid: ${v.summarize(parsed.issues)}`,
-        );
-      const { owner, expiresAtMs } = parsed.output;
+      const { owner, expiresAtMs } = parseLock(item);
       return expiresAtMs > clock.now() ? { owner, expiresAt: expiresAtMs } : null;
     },
   };

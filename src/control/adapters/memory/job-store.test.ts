@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sampleJob } from "../../../../test/support/jobs.ts";
 import { fixedClock } from "../clock.ts";
-import { createMemoryJobStore } from "./memory-job-store.ts";
+import { createMemoryJobStore } from "./job-store.ts";
 
 // Behaviour shared with DynamoDB is in test/contracts; this is what only memory can get wrong.
 describe("in-memory job store", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultSpec } from "../../../../test/support/jobs.ts";
 import { fixedClock } from "../clock.ts";
-import { createMemoryJobQueue } from "./memory-job-queue.ts";
+import { createMemoryJobQueue } from "./job-queue.ts";
 
 // Behaviour shared with SQS is in test/contracts; these are the time-driven cases a fixed clock
 // can show without waiting.
