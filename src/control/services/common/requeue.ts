@@ -4,6 +4,7 @@ import { jobMessageFor } from "../../domain/job-message.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { JobQueue } from "../../ports/job-queue.ts";
 import type { JobStore } from "../../ports/job-store.ts";
+import { iso } from "./time.ts";
 
 export interface RequeueDeps {
   jobs: JobStore;
@@ -31,7 +32,7 @@ export async function requeueJob(
   job: Job,
   options: RequeueOptions,
 ): Promise<Job> {
-  const enqueuedAt = new Date(deps.clock.now()).toISOString();
+  const enqueuedAt = iso(deps.clock.now());
   const updated = await deps.jobs.transition(job.jobId, {
     from: job.status,
     to: "queued",

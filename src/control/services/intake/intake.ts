@@ -1,31 +1,18 @@
 import type { Logger } from "../../../shared/logger.ts";
-import { ConflictError } from "../../domain/errors.ts";
-import {
-  canTransition,
-  isTerminal,
-  type Job,
-  type JobStatus,
-  statusForConclusion,
-} from "../../domain/job.ts";
+import type { Job } from "../../domain/job.ts";
+import { rerunMarkerName } from "../../domain/rerun-marker.ts";
 import type { WorkflowJobEvent } from "../../domain/workflow-job-event.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { JobQueue } from "../../ports/job-queue.ts";
 import type { JobStore } from "../../ports/job-store.ts";
 import type { MarkerStore } from "../../ports/marker-store.ts";
 import { sendJob } from "../common/requeue.ts";
-import { annotate, currentTraceparent } from "../common/tracing.ts";
-import { rerunMarkerName } from "../lifecycle/interruptions.ts";
+import { iso } from "../common/time.ts";
+import { annotate } from "../common/tracing.ts";
+import type { IntakeResult } from "./intake-result.ts";
 import type { ResolveLabels } from "./label-resolver.ts";
-
-/** What intake did with one delivery; `outcome` becomes the HTTP answer. */
-export type IntakeResult =
-  | {
-      outcome: "queued" | "duplicate" | "rejected" | "updated" | "recorded";
-      jobId: string;
-      status: JobStatus;
-      reason?: string;
-    }
-  | { outcome: "ignored"; jobId: string; reason: string };
+import { newJob } from "./new-job.ts";
+import { applyProgress } from "./progress.ts";
 
 export interface IntakeDeps {
   jobs: JobStore;
@@ -39,44 +26,9 @@ export interface IntakeDeps {
   onInterruptedJobConcluded?(job: Job): Promise<void>;
 }
 
-const maxConflictRetries = 5;
-
 /** Applies `workflow_job` webhooks to the jobs table and the job queue. */
 export function createIntake(deps: IntakeDeps) {
   const { jobs, queue, clock, logger } = deps;
-  const iso = () => new Date(clock.now()).toISOString();
-
-  const newJob = (event: WorkflowJobEvent, deliveryId: string, status: JobStatus): Job => {
-    const wj = event.workflow_job;
-    const now = iso();
-    return {
-      jobId: String(wj.id),
-      repo: event.repository.full_name,
-      runId: String(wj.run_id),
-      runAttempt: wj.run_attempt ?? null,
-      workflowName: wj.workflow_name ?? null,
-      jobName: wj.name ?? null,
-      installationId: event.installation?.id ?? null,
-      labels: [...wj.labels],
-      spec: null,
-      candidates: [],
-      status,
-      reason: null,
-      retryCount: 0,
-      forceOnDemand: false,
-      instanceId: null,
-      deliveryIds: [deliveryId],
-      traceparent: currentTraceparent(),
-      conclusion: null,
-      runnerName: null,
-      createdAt: now,
-      updatedAt: now,
-      lastEnqueuedAt: null,
-      startedAt: null,
-      completedAt: null,
-      version: 1,
-    };
-  };
 
   /** The re-run marker of this job's previous attempt, when a spot interruption caused the re-run. */
   const rerunMarker = async (event: WorkflowJobEvent): Promise<{ retryCount: number } | null> => {
@@ -96,7 +48,8 @@ export function createIntake(deps: IntakeDeps) {
     if (resolution.kind === "not-ours")
       return { outcome: "ignored", jobId, reason: "no runs-fleet label" };
 
-    const base = newJob(event, deliveryId, resolution.kind === "accepted" ? "queued" : "rejected");
+    const status = resolution.kind === "accepted" ? "queued" : "rejected";
+    const base = newJob(event, deliveryId, status, iso(clock.now()));
     // A new attempt GitHub made after a spot interruption killed the last one goes on-demand.
     const rerun = resolution.kind === "accepted" ? await rerunMarker(event) : null;
     const job: Job =
@@ -141,95 +94,6 @@ export function createIntake(deps: IntakeDeps) {
     return { outcome: "queued", jobId, status: "queued" };
   };
 
-  /** `in_progress` / `completed`: move a known job, or record one we never saw queued. */
-  const onProgress = async (event: WorkflowJobEvent, deliveryId: string): Promise<IntakeResult> => {
-    const wj = event.workflow_job;
-    const jobId = String(wj.id);
-    const target: JobStatus =
-      event.action === "in_progress" ? "running" : statusForConclusion(wj.conclusion);
-    const patch =
-      target === "running"
-        ? { runnerName: wj.runner_name ?? null, startedAt: wj.started_at ?? iso() }
-        : {
-            conclusion: wj.conclusion ?? null,
-            completedAt: wj.completed_at ?? iso(),
-            runnerName: wj.runner_name ?? null,
-          };
-
-    for (let attempt = 0; attempt < maxConflictRetries; attempt++) {
-      const current = await jobs.get(jobId);
-      if (!current) {
-        const resolution = deps.resolveLabels(wj.labels);
-        if (resolution.kind === "not-ours")
-          return { outcome: "ignored", jobId, reason: "no runs-fleet label" };
-        // We never saw it queued (missed delivery, or it predates this deployment): record it as is.
-        const base = newJob(event, deliveryId, target);
-        const job: Job = {
-          ...base,
-          ...patch,
-          spec: resolution.spec,
-          candidates: resolution.kind === "accepted" ? resolution.candidates : [],
-          reason: `first seen as ${event.action}`,
-        };
-        const { created } = await jobs.create(job);
-        if (!created) continue;
-        logger.warn("job recorded without a queued delivery", { jobId, status: target });
-        return { outcome: "recorded", jobId, status: target };
-      }
-      const lostToInterruption =
-        current.status === "interrupted" ||
-        (current.forceOnDemand &&
-          current.retryCount > 0 &&
-          ["queued", "launching", "launched"].includes(current.status));
-      if (lostToInterruption && target === "failed" && deps.onInterruptedJobConcluded) {
-        // GitHub failed the attempt a spot interruption killed: ask for a new attempt instead.
-        await deps.onInterruptedJobConcluded(current);
-        return {
-          outcome: "updated",
-          jobId,
-          status: "failed",
-          reason: "re-run requested after a spot interruption",
-        };
-      }
-      if (current.status === target || isTerminal(current.status)) {
-        return { outcome: "duplicate", jobId, status: current.status };
-      }
-      if (!canTransition(current.status, target)) {
-        logger.warn("workflow_job event ignored: transition not allowed", {
-          jobId,
-          from: current.status,
-          to: target,
-        });
-        return {
-          outcome: "ignored",
-          jobId,
-          reason: `job is ${current.status}; cannot become ${target}`,
-        };
-      }
-      try {
-        const updated = await jobs.transition(jobId, {
-          from: current.status,
-          to: target,
-          expectedVersion: current.version,
-          patch,
-        });
-        logger.info("job updated from GitHub", {
-          jobId,
-          from: current.status,
-          to: target,
-          deliveryId,
-        });
-        return { outcome: "updated", jobId, status: updated.status };
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        // Someone else moved the job between our read and write: read again and re-decide.
-      }
-    }
-    throw new ConflictError(
-      `job ${jobId} kept changing; giving up after ${maxConflictRetries} attempts`,
-    );
-  };
-
   return {
     /** Handles one verified, parsed `workflow_job` delivery. */
     async handle(event: WorkflowJobEvent, deliveryId: string): Promise<IntakeResult> {
@@ -244,7 +108,7 @@ export function createIntake(deps: IntakeDeps) {
           return await onQueued(event, deliveryId);
         case "in_progress":
         case "completed":
-          return await onProgress(event, deliveryId);
+          return await applyProgress(deps, event, deliveryId);
         default:
           return {
             outcome: "ignored",

@@ -1,4 +1,4 @@
-import { ConflictError } from "../../domain/errors.ts";
+import { unlessConflict } from "../common/conflicts.ts";
 import { patchInstance } from "../common/instances.ts";
 import { activeJobOf } from "../common/jobs.ts";
 import { requeueJob } from "../common/requeue.ts";
@@ -40,12 +40,11 @@ export async function onInstanceGone(
   await deps.runnerConfigs.delete(instanceId);
   const job = await activeJobOf(deps, instanceId);
   if (job?.status === "launched") {
-    // The instance died before its job started: give the job to a new instance.
-    await requeueJob(deps, job, {
-      reason: `instance ${instanceId} ended before the job started`,
-    }).catch((err) => {
-      if (!(err instanceof ConflictError)) throw err;
-    });
+    // The instance died before its job started: give the job to a new instance (unless
+    // another handler already moved it).
+    await unlessConflict(() =>
+      requeueJob(deps, job, { reason: `instance ${instanceId} ended before the job started` }),
+    );
     // Its runner was registered but will never come online: take it off GitHub's list.
     if (job.runnerName) {
       await deps.github
@@ -62,16 +61,15 @@ export async function onInstanceGone(
         );
     }
   } else if (job?.status === "running") {
-    await deps.jobs
-      .transition(job.jobId, {
+    // A lost race means GitHub's webhook or another handler settled the job first.
+    await unlessConflict(() =>
+      deps.jobs.transition(job.jobId, {
         from: "running",
         to: "orphaned",
         expectedVersion: job.version,
         patch: { reason: `instance ${instanceId} ended while the job ran` },
-      })
-      .catch((err) => {
-        if (!(err instanceof ConflictError)) throw err;
-      });
+      }),
+    );
   }
   return "applied";
 }

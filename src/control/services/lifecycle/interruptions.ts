@@ -1,14 +1,9 @@
-import { ConflictError } from "../../domain/errors.ts";
-import { isTerminal, type Job } from "../../domain/job.ts";
-import { retryOnConflict } from "../common/conflicts.ts";
+import type { Job } from "../../domain/job.ts";
+import { rerunMarkerName } from "../../domain/rerun-marker.ts";
+import { retryOnConflict, unlessConflict } from "../common/conflicts.ts";
 import { activeJobOf, jobRef } from "../common/jobs.ts";
 import { requeueJob } from "../common/requeue.ts";
 import type { LifecycleDeps } from "./deps.ts";
-
-/** The marker that makes the next attempt of an interrupted job go on-demand. */
-export function rerunMarkerName(repo: string, runId: string, jobName: string | null): string {
-  return `rerun:${repo}:${runId}:${jobName ?? ""}`;
-}
 
 /** How long a re-run marker waits for GitHub's new attempt. */
 const rerunMarkerSeconds = 24 * 3600;
@@ -102,14 +97,13 @@ export async function handleSpotInterruption(
 export async function handleRebalance(deps: LifecycleDeps, instanceId: string): Promise<string> {
   const job = await activeJobOf(deps, instanceId);
   if (job?.status !== "launched") return "nothing to move";
-  try {
-    await requeueJob(deps, job, {
+  const moved = await unlessConflict(() =>
+    requeueJob(deps, job, {
       reason: `rebalance recommendation for ${instanceId}; launched a replacement early`,
-    });
-  } catch (err) {
-    if (err instanceof ConflictError) return "job moved meanwhile";
-    throw err;
-  }
+    }),
+  );
+  // The job started, or another handler moved it, since it was read: leave the instance be.
+  if (!moved) return "job moved meanwhile";
   await deps.compute.terminate([instanceId]);
   return "replaced";
 }
