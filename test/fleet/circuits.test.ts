@@ -10,9 +10,15 @@ import {
   createDynamoCircuitStore,
 } from "../../src/control/adapters/aws/dynamo-circuit-store.ts";
 import { fixedClock } from "../../src/control/adapters/clock.ts";
-import { type CircuitConfig, closedCircuit } from "../../src/control/domain/circuit.ts";
-import { FleetError } from "../../src/control/domain/errors.ts";
+import { createMemoryCircuitStore } from "../../src/control/adapters/memory/circuit-store.ts";
+import {
+  type CircuitConfig,
+  type CircuitState,
+  closedCircuit,
+} from "../../src/control/domain/circuit.ts";
+import { ConflictError, FleetError } from "../../src/control/domain/errors.ts";
 import { createCircuitService } from "../../src/control/services/common/circuits.ts";
+import { retryDelay } from "../../src/control/services/common/retry.ts";
 import { type Dynamo, startDynamo } from "../support/dynalite.ts";
 import { testCredentials } from "../support/moto.ts";
 
@@ -173,5 +179,57 @@ describe("circuit service", () => {
       b!.startProbe("m7i.large"),
     ]);
     expect(won.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe("circuit service under contention", () => {
+  /** A store where another writer always gets there first, `losses` times in a row. */
+  function contendedStore(losses: number) {
+    const store = createMemoryCircuitStore();
+    let lost = 0;
+    return {
+      ...store,
+      async save(state: CircuitState, expectedVersion: number, expiresAt: number) {
+        if (lost < losses) {
+          lost++;
+          throw new ConflictError(`circuit ${state.instanceType} changed`);
+        }
+        return await store.save(state, expectedVersion, expiresAt);
+      },
+    };
+  }
+
+  it("pauses between lost races as retryDelay says, then applies the event", async () => {
+    const pauses: number[] = [];
+    const svc = createCircuitService({
+      store: contendedStore(3),
+      clock: fixedClock(t0),
+      config,
+      sleep: async (ms) => {
+        pauses.push(ms);
+      },
+      random: () => 0,
+    });
+    const state = await svc.recordInterruption("c6g.large", "i-1");
+    expect(state).toMatchObject({ interruptions: [t0], version: 1 });
+    const pause = { baseSeconds: 0.005, maxSeconds: 0.1, wholeSeconds: false, random: () => 0 };
+    expect(pauses).toEqual([1, 2, 3].map((n) => retryDelay(null, n, pause) * 1000));
+    expect(pauses[0]).toBeCloseTo(2.5);
+    expect(pauses[2]).toBeCloseTo(10);
+  });
+
+  it("reports a circuit that keeps changing as a retryable contention, not a conflict", async () => {
+    const svc = createCircuitService({
+      store: contendedStore(Number.POSITIVE_INFINITY),
+      clock: fixedClock(t0),
+      config,
+      maxAttempts: 4,
+      sleep: async () => {},
+    });
+    const err = await svc.recordInterruption("c6g.large", "i-1").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FleetError);
+    expect(err).not.toBeInstanceOf(ConflictError);
+    expect(err).toMatchObject({ code: "contended", retryable: true });
+    expect((err as Error).message).toBe("circuit c6g.large: 4 conflicting writes in a row");
   });
 });

@@ -11,6 +11,8 @@ import {
 import { ConflictError, FleetError } from "../../domain/errors.ts";
 import type { CircuitStore } from "../../ports/circuit-store.ts";
 import type { Clock } from "../../ports/clock.ts";
+import { retryOnConflict } from "./conflicts.ts";
+import { type RetryOptions, retryDelay } from "./retry.ts";
 
 /** The spot circuit breakers as the scheduler, the event handlers and the admin API use them. */
 export interface CircuitService {
@@ -40,8 +42,10 @@ export interface CircuitServiceOptions {
   cacheTtlMs?: number;
   /** Rounds of read-modify-conditional-write before a lost race is reported. */
   maxAttempts?: number;
-  /** Pause between rounds, after a lost race (jittered by the caller of this function). */
+  /** Pause between rounds after a lost race; the length comes from `retryDelay`. */
   sleep?: (ms: number) => Promise<void>;
+  /** Jitter source for those pauses (default Math.random). */
+  random?: () => number;
   logger?: Logger;
 }
 
@@ -53,6 +57,13 @@ export function createCircuitService(options: CircuitServiceOptions): CircuitSer
   const maxAttempts = options.maxAttempts ?? 20;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const logger = options.logger ?? silentLogger;
+  /** A few milliseconds, doubling per lost race: rivals are replicas writing the same item. */
+  const pause: RetryOptions = {
+    baseSeconds: 0.005,
+    maxSeconds: 0.1,
+    wholeSeconds: false,
+    ...(options.random ? { random: options.random } : {}),
+  };
   const cache = new Map<string, { state: CircuitState; readAt: number }>();
 
   const remember = (state: CircuitState) => {
@@ -69,7 +80,10 @@ export function createCircuitService(options: CircuitServiceOptions): CircuitSer
     instanceType: string,
     event: CircuitEvent,
   ): Promise<{ state: CircuitState; changed: boolean; at: number }> {
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const step = async (attempt: number) => {
+      // Another replica wrote first: pause a little (jittered, so racers drift apart), then read
+      // its result and apply the event on top of it.
+      if (attempt > 1) await sleep(retryDelay(null, attempt - 1, pause) * 1000);
       const current = await readFresh(instanceType);
       const at = clock.now();
       const next = nextCircuitState(current, event, at, config);
@@ -77,29 +91,29 @@ export function createCircuitService(options: CircuitServiceOptions): CircuitSer
         remember(current);
         return { state: current, changed: false, at };
       }
-      try {
-        const saved = await store.save(next, current.version, circuitExpiresAt(next, at, config));
-        remember(saved);
-        if (saved.state !== current.state) {
-          logger.info("circuit changed", {
-            instanceType,
-            from: current.state,
-            to: saved.state,
-            event: event.type,
-          });
-        }
-        return { state: saved, changed: true, at };
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        // Another replica wrote first: read its result and apply the event on top of it.
-        await sleep(Math.floor(Math.random() * 5 * attempt));
+      const saved = await store.save(next, current.version, circuitExpiresAt(next, at, config));
+      remember(saved);
+      if (saved.state !== current.state) {
+        logger.info("circuit changed", {
+          instanceType,
+          from: current.state,
+          to: saved.state,
+          event: event.type,
+        });
       }
+      return { state: saved, changed: true, at };
+    };
+    try {
+      return await retryOnConflict(`circuit ${instanceType}`, step, maxAttempts);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      // Contention passes: the caller's message is retried rather than failed.
+      throw new FleetError(
+        "contended",
+        `circuit ${instanceType}: ${maxAttempts} conflicting writes in a row`,
+        { retryable: true, cause: err },
+      );
     }
-    throw new FleetError(
-      "contended",
-      `circuit ${instanceType}: ${maxAttempts} conflicting writes in a row`,
-      { retryable: true },
-    );
   }
 
   const asOfNow = (s: CircuitState) => nextCircuitState(s, { type: "check" }, clock.now(), config);

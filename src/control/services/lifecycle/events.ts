@@ -4,6 +4,7 @@ import { type Ec2Event, Ec2EventSchema } from "../../domain/ec2-events.ts";
 import type { EventQueue, ReceivedEvent } from "../../ports/event-queue.ts";
 import { type DrainOptions, drainQueue } from "../common/drain.ts";
 import { patchInstance } from "../common/instances.ts";
+import { retryDelay } from "../common/retry.ts";
 import { onAgentCompleted } from "./completion.ts";
 import type { LifecycleDeps } from "./deps.ts";
 import { onInstanceGone } from "./instance-gone.ts";
@@ -140,8 +141,8 @@ export function createEventsConsumer(
         ? await onAgent(parsed.value.event)
         : await onEc2(parsed.value.event, m.receiveCount);
     if (outcome === "retry" && m.receiveCount < 5) {
-      // Visibility timeout as a delay: 2 s, 4 s, 6 s… before the next look.
-      await deps.events.retryLater(m.receipt, 2 * m.receiveCount);
+      // Visibility timeout as a delay: about 2 s, 4 s, 8 s… (jittered) before the next look.
+      await deps.events.retryLater(m.receipt, retryDelay(null, m.receiveCount, { baseSeconds: 2 }));
       return "retry";
     }
     await deps.events.delete(m.receipt);

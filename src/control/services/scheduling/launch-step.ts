@@ -1,172 +1,188 @@
+import type { Logger } from "../../../shared/logger.ts";
 import { ConflictError, isRetryable } from "../../domain/errors.ts";
 import type { Instance } from "../../domain/instance.ts";
 import type { Job } from "../../domain/job.ts";
-import { FleetTag, jobSlot } from "../../domain/launch-slot.ts";
-import { type Placement, place, probePlacement } from "../../domain/placement.ts";
-import { runnerName as runnerNameFor } from "../../domain/runner-name.ts";
+import { FleetTag, jobSlot, type LaunchSlot } from "../../domain/launch-slot.ts";
+import type { Placement } from "../../domain/placement.ts";
+import { runnerName } from "../../domain/runner-name.ts";
 import type { LaunchedInstance } from "../../ports/compute.ts";
-import type { ScheduleOutcome, SchedulerDeps } from "./scheduler.ts";
+import type { GitHub } from "../../ports/github.ts";
+import type { InstanceStore } from "../../ports/instance-store.ts";
+import type { JobStore } from "../../ports/job-store.ts";
+import type { Metrics } from "../../ports/metrics.ts";
+import type { RunnerConfigStore } from "../../ports/runner-config-store.ts";
+import { iso } from "../common/time.ts";
+import type { BatchLauncher } from "./batch-launcher.ts";
+import { type PlaceJobDeps, placeJob } from "./place-job.ts";
+
+/** What the launch step needs: placing, launching (batched), recording, configuring. */
+export interface LaunchStepDeps extends PlaceJobDeps {
+  jobs: JobStore;
+  instances: InstanceStore;
+  launcher: BatchLauncher<LaunchSlot, LaunchedInstance>;
+  /** Ends instances that were launched but cannot run their job. */
+  terminate(instanceIds: readonly string[]): Promise<void>;
+  github: Pick<GitHub, "createRunnerConfig">;
+  runnerConfigs: RunnerConfigStore;
+  logger: Logger;
+  metrics: Metrics;
+}
 
 /**
- * The launch step of the scheduler, for a job it holds in `launching`: place it, launch it
- * (batched), record the instance, give it its runner config, mark the job `launched`.
+ * What the launch step did with a job it held in `launching`. `retry` carries the error that
+ * caused it, so the caller's wait can honour what the remote side asked for.
  */
-export function createLaunchStep(deps: SchedulerDeps) {
-  const { jobs, instances, clock, logger, metrics } = deps;
-  const iso = () => new Date(clock.now()).toISOString();
+export type LaunchOutcome =
+  | { outcome: "launched" | "failed" | "skipped" }
+  | { outcome: "retry"; cause: unknown };
 
-  /** Fails a job we claimed, with a reason people can act on. */
-  const fail = async (job: Job, reason: string) => {
-    await jobs.transition(job.jobId, {
-      from: job.status,
-      to: "failed",
-      expectedVersion: job.version,
-      patch: { reason },
-    });
-    logger.warn("job failed to launch", { jobId: job.jobId, reason });
-    metrics.count("jobs_failed_to_launch");
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Moves a claimed job back to `queued` and sends nothing: the message being handled comes back
+ * after its delay and carries the next attempt. Throws ConflictError when the job moved.
+ */
+export async function handBack(
+  deps: { jobs: Pick<JobStore, "transition"> },
+  job: Job,
+  reason: string,
+): Promise<void> {
+  await deps.jobs.transition(job.jobId, {
+    from: job.status,
+    to: "queued",
+    expectedVersion: job.version,
+    patch: { reason },
+  });
+}
+
+/** Fails a claimed job for good, with a reason people can act on. */
+async function failJob(deps: LaunchStepDeps, job: Job, reason: string): Promise<LaunchOutcome> {
+  await deps.jobs.transition(job.jobId, {
+    from: job.status,
+    to: "failed",
+    expectedVersion: job.version,
+    patch: { reason },
+  });
+  deps.logger.warn("job failed to launch", { jobId: job.jobId, reason });
+  deps.metrics.count("jobs_failed_to_launch");
+  return { outcome: "failed" };
+}
+
+/** Hands a job back after a failure that may pass, or fails it after one that will not. */
+async function afterFailure(
+  deps: LaunchStepDeps,
+  job: Job,
+  what: string,
+  err: unknown,
+): Promise<LaunchOutcome> {
+  if (!isRetryable(err)) return await failJob(deps, job, `${what} failed: ${messageOf(err)}`);
+  await handBack(deps, job, `${what} failed, will retry: ${messageOf(err)}`);
+  return { outcome: "retry", cause: err };
+}
+
+/** The launch slot of one claim of a job, tagged for the provider. */
+function slotFor(job: Job, placement: Placement): LaunchSlot {
+  // One slot per claim: a launch abandoned past its budget may still be waiting in the batcher
+  // when the job is claimed again, and must not be mistaken for this one.
+  const slot = { ...jobSlot(job), slotId: `${job.jobId}@${job.version}` };
+  slot.tags[FleetTag.managed] = "true";
+  slot.tags[FleetTag.env] = placement.env;
+  if (placement.pool) slot.tags[FleetTag.pool] = placement.pool;
+  return slot;
+}
+
+/** The instances-table record of an instance just launched for `job`. */
+function instanceRecord(
+  job: Job,
+  placement: Placement,
+  launched: LaunchedInstance,
+  now: string,
+): Instance {
+  return {
+    instanceId: launched.instanceId,
+    jobId: job.jobId,
+    pool: placement.pool,
+    instanceType: launched.instanceType,
+    market: launched.market,
+    region: placement.region,
+    az: launched.az,
+    env: placement.env,
+    state: "pending",
+    reason: placement.onDemandReason ? `on-demand: ${placement.onDemandReason}` : null,
+    launchedAt: now,
+    updatedAt: now,
+    lastHeartbeatAt: null,
+    startedAt: null,
+    terminatedAt: null,
+    version: 1,
   };
+}
 
-  /** Hands a claimed job back to the queue state; the message comes back after a delay. */
-  const requeue = async (job: Job, reason: string) => {
-    await jobs.transition(job.jobId, {
-      from: job.status,
-      to: "queued",
-      expectedVersion: job.version,
-      patch: { reason },
+/** Records the instance and gives it the runner config of its job. */
+async function prepare(deps: LaunchStepDeps, job: Job, instance: Instance): Promise<void> {
+  await deps.instances.create(instance);
+  const config = await deps.github.createRunnerConfig({
+    jobId: job.jobId,
+    repo: job.repo,
+    labels: job.labels,
+    instanceId: instance.instanceId,
+    ...(job.installationId ? { installationId: job.installationId } : {}),
+  });
+  await deps.runnerConfigs.put(instance.instanceId, config);
+}
+
+/**
+ * The launch step, for a job the scheduler holds in `launching`: place it, launch it (batched),
+ * record the instance, give it its runner config, mark the job `launched`.
+ */
+export async function launchJob(deps: LaunchStepDeps, claimed: Job): Promise<LaunchOutcome> {
+  const { logger } = deps;
+  const placed = await placeJob(deps, claimed);
+  if (!placed.ok) return await failJob(deps, claimed, placed.reason);
+  const { placement } = placed;
+
+  let launched: LaunchedInstance;
+  try {
+    launched = await deps.launcher.launch(placement, slotFor(claimed, placement));
+  } catch (err) {
+    return await afterFailure(deps, claimed, "launch", err);
+  }
+  const { instanceId } = launched;
+  const instance = instanceRecord(claimed, placement, launched, iso(deps.clock.now()));
+  try {
+    await prepare(deps, claimed, instance);
+  } catch (err) {
+    // The instance cannot run this job: give it back and let the job go round again.
+    await deps
+      .terminate([instanceId])
+      .catch((e) => logger.error("terminate failed", { instanceId, error: e }));
+    return await afterFailure(deps, claimed, "runner config", err);
+  }
+  try {
+    await deps.jobs.transition(claimed.jobId, {
+      from: "launching",
+      to: "launched",
+      expectedVersion: claimed.version,
+      patch: {
+        instanceId,
+        runnerName: runnerName(claimed.jobId, instanceId),
+        ...(instance.reason ? { reason: instance.reason } : {}),
+      },
     });
-  };
-
-  const placementFor = async (
-    job: Job,
-  ): Promise<{ ok: true; placement: Placement } | { ok: false; reason: string }> => {
-    if (!job.spec) return { ok: false, reason: "job has no spec" };
-    const circuits = await deps.circuits.check(job.candidates.map((c) => c.instanceType));
-    const result = place({
-      spec: job.spec,
-      candidates: job.candidates,
-      circuits,
-      forceOnDemand: job.forceOnDemand,
-      now: clock.now(),
-      config: deps.placement,
-    });
-    if (!result.ok) return result;
-    const { placement } = result;
-    if (placement.probe && (await deps.circuits.startProbe(placement.probe))) {
-      logger.info("half-open probe launch", { jobId: job.jobId, instanceType: placement.probe });
-      return { ok: true, placement: probePlacement(placement, placement.probe) };
-    }
-    return result;
-  };
-
-  /** Launches, records and configures an instance for a job we hold in `launching`. */
-  const launchFor = async (claimed: Job): Promise<ScheduleOutcome> => {
-    const placed = await placementFor(claimed);
-    if (!placed.ok) {
-      await fail(claimed, placed.reason);
-      return "failed";
-    }
-    const { placement } = placed;
-    // One slot per claim: a launch abandoned past its budget may still be waiting in the batcher
-    // when the job is claimed again, and must not be mistaken for this one.
-    const slot = { ...jobSlot(claimed), slotId: `${claimed.jobId}@${claimed.version}` };
-    slot.tags[FleetTag.managed] = "true";
-    slot.tags[FleetTag.env] = placement.env;
-    if (placement.pool) slot.tags[FleetTag.pool] = placement.pool;
-
-    let launched: LaunchedInstance;
-    try {
-      launched = await deps.launcher.launch(placement, slot);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (isRetryable(err)) {
-        await requeue(claimed, `launch failed, will retry: ${message}`);
-        return "retry";
-      }
-      await fail(claimed, `launch failed: ${message}`);
-      return "failed";
-    }
-
-    const now = iso();
-    const instance: Instance = {
-      instanceId: launched.instanceId,
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    // The job moved while we launched (GitHub cancelled it, or it was handed back after the
+    // time budget): this instance has nothing to run. End it now rather than as an orphan.
+    logger.info("job moved during its launch; instance ended", {
       jobId: claimed.jobId,
-      pool: placement.pool,
-      instanceType: launched.instanceType,
-      market: launched.market,
-      region: placement.region,
-      az: launched.az,
-      env: placement.env,
-      state: "pending",
-      reason: placement.onDemandReason ? `on-demand: ${placement.onDemandReason}` : null,
-      launchedAt: now,
-      updatedAt: now,
-      lastHeartbeatAt: null,
-      startedAt: null,
-      terminatedAt: null,
-      version: 1,
-    };
-    const runnerName = runnerNameFor(claimed.jobId, launched.instanceId);
-    try {
-      await instances.create(instance);
-      const config = await deps.github.createRunnerConfig({
-        jobId: claimed.jobId,
-        repo: claimed.repo,
-        labels: claimed.labels,
-        instanceId: launched.instanceId,
-        ...(claimed.installationId ? { installationId: claimed.installationId } : {}),
-      });
-      await deps.runnerConfigs.put(launched.instanceId, config);
-    } catch (err) {
-      // The instance cannot run this job: give it back and let the job go round again.
-      await deps
-        .terminate([launched.instanceId])
-        .catch((e) =>
-          logger.error("terminate failed", { instanceId: launched.instanceId, error: e }),
-        );
-      const message = err instanceof Error ? err.message : String(err);
-      if (isRetryable(err)) {
-        await requeue(claimed, `runner config failed, will retry: ${message}`);
-        return "retry";
-      }
-      await fail(claimed, `runner config failed: ${message}`);
-      return "failed";
-    }
-    try {
-      await jobs.transition(claimed.jobId, {
-        from: "launching",
-        to: "launched",
-        expectedVersion: claimed.version,
-        patch: {
-          instanceId: launched.instanceId,
-          runnerName,
-          ...(instance.reason ? { reason: instance.reason } : {}),
-        },
-      });
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      // The job moved while we launched (GitHub cancelled it, or it was handed back after the
-      // time budget): this instance has nothing to run. End it now rather than as an orphan.
-      logger.info("job moved during its launch; instance ended", {
-        jobId: claimed.jobId,
-        instanceId: launched.instanceId,
-      });
-      await deps.runnerConfigs.delete(launched.instanceId);
-      await deps.terminate([launched.instanceId]);
-      return "skipped";
-    }
-    metrics.count("instances_launched", 1, {
-      market: launched.market,
-      instanceType: launched.instanceType,
+      instanceId,
     });
-    logger.info("job launched", {
-      jobId: claimed.jobId,
-      instanceId: launched.instanceId,
-      instanceType: launched.instanceType,
-      market: launched.market,
-    });
-    return "launched";
-  };
-
-  return { launchFor, requeue };
+    await deps.runnerConfigs.delete(instanceId);
+    await deps.terminate([instanceId]);
+    return { outcome: "skipped" };
+  }
+  const { market, instanceType } = launched;
+  deps.metrics.count("instances_launched", 1, { market, instanceType });
+  logger.info("job launched", { jobId: claimed.jobId, instanceId, instanceType, market });
+  return { outcome: "launched" };
 }

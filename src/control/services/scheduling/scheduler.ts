@@ -1,44 +1,23 @@
-import type { Logger } from "../../../shared/logger.ts";
 import { ConflictError } from "../../domain/errors.ts";
 import type { Job } from "../../domain/job.ts";
-import type { LaunchSlot } from "../../domain/launch-slot.ts";
-import type { PlacementConfig } from "../../domain/placement-config.ts";
-import type { Clock } from "../../ports/clock.ts";
-import type { LaunchedInstance } from "../../ports/compute.ts";
-import type { GitHub } from "../../ports/github.ts";
-import type { InstanceStore } from "../../ports/instance-store.ts";
 import type { JobQueue, ReceivedJob } from "../../ports/job-queue.ts";
-import type { JobStore } from "../../ports/job-store.ts";
-import type { Metrics } from "../../ports/metrics.ts";
-import type { RunnerConfigStore } from "../../ports/runner-config-store.ts";
-import type { CircuitService } from "../common/circuits.ts";
 import { type DrainOptions, drainQueue } from "../common/drain.ts";
+import { type RetryOptions, retryDelay } from "../common/retry.ts";
 import { contextFromTraceparent, withSpan } from "../common/tracing.ts";
-import type { BatchLauncher } from "./batch-launcher.ts";
-import { createLaunchStep } from "./launch-step.ts";
+import { type Schedule, timerSchedule } from "./batch-launcher.ts";
+import { handBack, type LaunchOutcome, type LaunchStepDeps, launchJob } from "./launch-step.ts";
 
-export interface SchedulerDeps {
-  jobs: JobStore;
-  instances: InstanceStore;
+export interface SchedulerDeps extends LaunchStepDeps {
   queue: JobQueue;
-  launcher: BatchLauncher<LaunchSlot, LaunchedInstance>;
-  /** Terminates instances the scheduler launched but could not hand a job to. */
-  terminate(instanceIds: readonly string[]): Promise<void>;
-  circuits: CircuitService;
-  github: GitHub;
-  runnerConfigs: RunnerConfigStore;
-  placement: PlacementConfig;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-  /** Seconds before a retryable failure is tried again (doubles per receive, capped). */
-  retryBaseSeconds?: number;
-  retryMaxSeconds?: number;
+  /** Wait before a retryable failure is tried again (`retryDelay`; default 5 s doubling, ≤ 300 s). */
+  retry?: RetryOptions;
   /**
    * Longest one message may take from claim to launched (default 90 s, under the 120 s the
    * message stays invisible). Past it the job goes back to `queued` and the message is retried.
    */
   messageBudgetMs?: number;
+  /** Timer for that budget (default setTimeout); tests pass one they fire themselves. */
+  timer?: Schedule;
 }
 
 /** What happened to one queue message. */
@@ -47,29 +26,25 @@ export type ScheduleOutcome = "launched" | "skipped" | "failed" | "retry" | "poi
 /** Turns queued jobs into launched instances; one message at a time, many at once. */
 export function createScheduler(deps: SchedulerDeps) {
   const { jobs, queue, clock, logger, metrics } = deps;
-  const base = deps.retryBaseSeconds ?? 5;
-  const cap = deps.retryMaxSeconds ?? 300;
-  const { launchFor, requeue } = createLaunchStep(deps);
+  const budgetMs = deps.messageBudgetMs ?? 90_000;
+  const timer = deps.timer ?? timerSchedule;
 
   /**
    * Bounds one launch in time. A launch past its budget is abandoned: the job is handed back to
-   * the queue (a launch that still lands later loses the version race, and its instance is an
-   * orphan that housekeeping terminates).
+   * `queued` (a launch that still lands later loses the version race, and the launch step ends
+   * its instance).
    */
-  const withinBudget = async (
-    claimed: Job,
-    work: Promise<ScheduleOutcome>,
-  ): Promise<ScheduleOutcome> => {
-    const budgetMs = deps.messageBudgetMs ?? 90_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+  const withinBudget = async (claimed: Job): Promise<LaunchOutcome> => {
+    const work = launchJob(deps, claimed);
+    let cancel = () => {};
     const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), budgetMs);
+      cancel = timer(() => resolve("late"), budgetMs);
     });
     try {
       const first = await Promise.race([work, late]);
       if (first !== "late") return first;
     } finally {
-      clearTimeout(timer);
+      cancel();
     }
     work.catch((err) =>
       logger.warn("an abandoned launch failed", { jobId: claimed.jobId, error: err }),
@@ -80,16 +55,34 @@ export function createScheduler(deps: SchedulerDeps) {
     });
     metrics.count("launches_over_budget");
     try {
-      await requeue(
-        claimed,
-        `launch took longer than ${Math.round(budgetMs / 1000)} s; will retry`,
-      );
+      const seconds = Math.round(budgetMs / 1000);
+      await handBack(deps, claimed, `launch took longer than ${seconds} s; will retry`);
     } catch (err) {
       // The launch finished meanwhile: whatever it decided stands.
       if (!(err instanceof ConflictError)) throw err;
-      return "skipped";
+      return { outcome: "skipped" };
     }
-    return "retry";
+    return { outcome: "retry", cause: null };
+  };
+
+  /** Claims the job of a valid message and launches it; the caller acknowledges. */
+  const schedule = async (jobId: string): Promise<LaunchOutcome> => {
+    const job = await jobs.get(jobId);
+    // Unknown, or already claimed or finished: this message is a duplicate.
+    if (job?.status !== "queued") return { outcome: "skipped" };
+    let claimed: Job;
+    try {
+      claimed = await jobs.transition(job.jobId, {
+        from: "queued",
+        to: "launching",
+        expectedVersion: job.version,
+      });
+    } catch (err) {
+      // Another replica claimed it first; its own message handling carries the launch.
+      if (err instanceof ConflictError) return { outcome: "skipped" };
+      throw err;
+    }
+    return await withinBudget(claimed);
   };
 
   /** Handles one message; acknowledges it only once its effect is durable. */
@@ -109,35 +102,15 @@ export function createScheduler(deps: SchedulerDeps) {
       "schedule job",
       { "runs_fleet.job_id": msg.jobId, "runs_fleet.repo": msg.repo },
       async () => {
-        const job = await jobs.get(msg.jobId);
-        if (job?.status !== "queued") {
-          // Unknown, or already claimed or finished: this message is a duplicate.
-          await queue.delete(received.receipt);
-          return "skipped";
-        }
-        let claimed: Job;
-        try {
-          claimed = await jobs.transition(job.jobId, {
-            from: "queued",
-            to: "launching",
-            expectedVersion: job.version,
-          });
-        } catch (err) {
-          if (err instanceof ConflictError) {
-            await queue.delete(received.receipt);
-            return "skipped";
-          }
-          throw err;
-        }
-        const outcome = await withinBudget(claimed, launchFor(claimed));
-        if (outcome === "retry") {
-          const delay = Math.min(cap, base * 2 ** Math.max(0, received.receiveCount - 1));
-          await queue.retryLater(received.receipt, Math.round(delay * (0.5 + Math.random() / 2)));
+        const result = await schedule(msg.jobId);
+        if (result.outcome === "retry") {
+          const delay = retryDelay(result.cause, received.receiveCount, deps.retry);
+          await queue.retryLater(received.receipt, delay);
         } else {
-          // Launched (or failed for good): the jobs table holds the effect, the message can go.
+          // Launched, failed for good, or not ours to launch: the jobs table holds the effect.
           await queue.delete(received.receipt);
         }
-        return outcome;
+        return result.outcome;
       },
       contextFromTraceparent(received.traceparent),
     );
@@ -162,4 +135,6 @@ export function createScheduler(deps: SchedulerDeps) {
 
   return { handle, drain };
 }
+
+/** A scheduler as `createScheduler` builds it. */
 export type Scheduler = ReturnType<typeof createScheduler>;
