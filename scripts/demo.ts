@@ -1,13 +1,16 @@
 /**
  * `npm run demo`: sends signed `workflow_job` webhooks to a running local mode (`npm start`) and
- * prints what happens to each job. Reads the URL, webhook secret and admin token from
- * RUNS_FLEET_URL / RUNS_FLEET_WEBHOOK_SECRET / RUNS_FLEET_ADMIN_TOKEN, or from the data dir
- * (RUNS_FLEET_DATA_DIR, default ./.runs-fleet) that local mode wrote them to.
+ * prints what happens to each job. Reads its settings as `npm start` does (HOST, PORT,
+ * RUNS_FLEET_WEBHOOK_SECRET, RUNS_FLEET_ADMIN_TOKEN, RUNS_FLEET_DATA_DIR), RUNS_FLEET_URL
+ * overriding the address; secrets not set come from the data dir local mode wrote them to.
  */
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sign } from "@octokit/webhooks-methods";
 import * as v from "valibot";
+import { configurationReport } from "../src/control/entry/result.ts";
+import { loadSettings } from "../src/control/entry/settings.ts";
 
 const Secrets = v.object({ webhookSecret: v.string(), adminToken: v.string() });
 const JobView = v.object({
@@ -19,13 +22,17 @@ const JobView = v.object({
 });
 
 async function settings() {
-  const url =
-    process.env.RUNS_FLEET_URL ??
-    `http://${process.env.HOST ?? "127.0.0.1"}:${process.env.PORT ?? "8080"}`;
-  let secret = process.env.RUNS_FLEET_WEBHOOK_SECRET;
-  let token = process.env.RUNS_FLEET_ADMIN_TOKEN;
+  const loaded = loadSettings({ env: process.env, readTextFile: (p) => readFileSync(p, "utf8") });
+  if (!loaded.ok) {
+    console.error(configurationReport(loaded.problems));
+    process.exit(2);
+  }
+  const { config } = loaded.value;
+  const url = process.env.RUNS_FLEET_URL ?? `http://${config.host}:${config.port}`;
+  let secret = config.webhookSecrets[0];
+  let token = config.adminToken;
   if (!secret || !token) {
-    const file = join(process.env.RUNS_FLEET_DATA_DIR ?? "./.runs-fleet", "secrets.json");
+    const file = join(config.dataDir, "secrets.json");
     try {
       const stored = v.parse(Secrets, JSON.parse(await readFile(file, "utf8")));
       secret ??= stored.webhookSecret;

@@ -209,4 +209,26 @@ describe("the control plane on AWS Lambda", () => {
       ),
     ).toThrow(/aliases/);
   });
+
+  it("fails its start with every problem at once: a bad variable and a missing GitHub App", () => {
+    let message = "";
+    try {
+      createLambdaHandler(
+        {
+          PORT: "99999999",
+          RUNS_FLEET_JOB_QUEUE_URL: "http://q",
+          RUNS_FLEET_EVENTS_QUEUE_URL: "http://e",
+          RUNS_FLEET_WEBHOOK_SECRET: WEBHOOK_SECRET,
+          RUNS_FLEET_ADMIN_TOKEN: ADMIN_TOKEN,
+        },
+        awsFleetFile,
+      );
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^ {2}- PORT: /m);
+    expect(message).toMatch(
+      /^ {2}- RUNS_FLEET_GITHUB_APP_ID: a GitHub App is required in AWS mode$/m,
+    );
+  });
 });

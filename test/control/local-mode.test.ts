@@ -84,6 +84,31 @@ describe("local mode (npm start)", () => {
     expect(proc.output()).toMatch(/RUNS_FLEET_LOG_LEVEL/);
   });
 
+  it("lists a bad variable and a missing GitHub App together on stderr in AWS mode, exit 2", async () => {
+    const proc = startProcess(process.execPath, ["--import", "tsx", "src/control/entry/node.ts"], {
+      RUNS_FLEET_MODE: "aws",
+      PORT: "99999999",
+      RUNS_FLEET_JOB_QUEUE_URL: "http://127.0.0.1:9/jobs",
+      RUNS_FLEET_EVENTS_QUEUE_URL: "http://127.0.0.1:9/events",
+      RUNS_FLEET_WEBHOOK_SECRET: "w".repeat(20),
+      RUNS_FLEET_ADMIN_TOKEN: "t".repeat(20),
+      RUNS_FLEET_CONFIG_FILE: undefined,
+      RUNS_FLEET_GITHUB_APP_ID: undefined,
+      RUNS_FLEET_GITHUB_APPS: undefined,
+    });
+    let stderr = "";
+    proc.child.stderr?.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    // `close` comes after the output streams end, so stderr is complete.
+    const code = await new Promise<number | null>((r) => proc.child.once("close", r));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^ {2}- PORT: must be a port number$/m);
+    expect(stderr).toMatch(
+      /^ {2}- RUNS_FLEET_GITHUB_APP_ID: a GitHub App is required in AWS mode$/m,
+    );
+  });
+
   it("runs the demo: jobs of a few specs complete on local agents, a duplicate changes nothing, a typo is rejected", async () => {
     const local = await startLocal();
     try {

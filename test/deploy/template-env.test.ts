@@ -4,12 +4,19 @@ import { readTemplate } from "../../deploy/cfn-yaml.ts";
 import { fleetConfig } from "../../deploy/fleet-config.ts";
 import { tableNames } from "../../src/control/adapters/aws/tables.ts";
 import { githubEnvNames } from "../../src/control/adapters/github/config.ts";
-import { createAwsControlPlane } from "../../src/control/entry/aws-runtime.ts";
-import { parseConfig } from "../../src/control/entry/config.ts";
+import { type Env, parseConfig as parseConfigResult } from "../../src/control/entry/config.ts";
+import { createLambdaHandler } from "../../src/control/entry/lambda.ts";
 import { generateAppKey } from "../support/fake-github-keys.ts";
 import { evaluate } from "./cfn-eval.ts";
 
 const template = readTemplate();
+
+/** The config an accepted environment gives; a refused one fails with its problems. */
+function parseConfig(env: Env) {
+  const result = parseConfigResult(env);
+  if (!result.ok) throw new Error(result.problems.join("; "));
+  return result.value;
+}
 const required = {
   VpcId: "vpc-0123",
   GitHubAppId: "12345",
@@ -88,6 +95,7 @@ describe("the function's environment", () => {
     const everything = functionEnv({
       RunnerGroup: "ci",
       OtlpEndpoint: "https://otel.example.com",
+      SsmKmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab",
     });
     for (const name of Object.keys(everything)) expect(known, name).toContain(name);
     for (const name of lambdaReserved) expect(everything, name).not.toHaveProperty(name);
@@ -113,9 +121,19 @@ describe("the function's environment", () => {
     });
   });
 
+  it("tags runner configs for the runner role, with the KMS key only when one is given", () => {
+    const config = parseConfig({ ...functionEnv(), AWS_REGION: "us-east-1" });
+    expect(config).toMatchObject({ runnerRoleId: "AROARUNNERROLE", ssmKmsKeyId: undefined });
+    const kmsKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(
+      parseConfig({ ...functionEnv({ SsmKmsKeyId: kmsKeyId }), AWS_REGION: "us-east-1" }),
+    ).toMatchObject({ ssmKmsKeyId: kmsKeyId });
+  });
+
   it("passes optional settings only when they are given", () => {
     expect(functionEnv()).not.toHaveProperty("RUNS_FLEET_GITHUB_RUNNER_GROUP");
     expect(functionEnv()).not.toHaveProperty("OTEL_EXPORTER_OTLP_ENDPOINT");
+    expect(functionEnv()).not.toHaveProperty("RUNS_FLEET_SSM_KMS_KEY_ID");
     const config = parseConfig({
       ...functionEnv({ OtlpEndpoint: "https://otel.example.com/", Prefix: "ci-" }),
       AWS_REGION: "eu-west-1",
@@ -125,7 +143,7 @@ describe("the function's environment", () => {
   });
 
   it("starts the AWS control plane with a config file written for the stack", () => {
-    const { config, plane } = createAwsControlPlane(
+    const { config, plane } = createLambdaHandler(
       { ...functionEnv({ RunnerScope: "org", RunnerGroup: "ci" }), AWS_REGION: "us-east-1" },
       fleetConfig({
         prefix: "runs-fleet-",
@@ -139,7 +157,11 @@ describe("the function's environment", () => {
   });
 
   it("stays under Lambda's 4 KB limit for all variables with a 2048-bit App key", () => {
-    const env = functionEnv({ RunnerGroup: "ci", OtlpEndpoint: "https://otel.example.com" });
+    const env = functionEnv({
+      RunnerGroup: "ci",
+      OtlpEndpoint: "https://otel.example.com",
+      SsmKmsKeyId: "mrk-0123456789abcdef0123456789abcdef",
+    });
     const bytes = Object.entries(env).reduce(
       (n, [k, value]) => n + new TextEncoder().encode(k + value).length,
       0,

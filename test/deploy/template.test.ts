@@ -5,7 +5,7 @@ import { circuitsTtlAttribute } from "../../src/control/adapters/aws/dynamo-circ
 import { tableNames } from "../../src/control/adapters/aws/tables.ts";
 import { Ec2EventSchema } from "../../src/control/domain/ec2-events.ts";
 import { FleetTag } from "../../src/control/domain/launch-slot.ts";
-import { tableDefinitions } from "../../src/control/entry/compose.ts";
+import { tableDefinitions } from "../../src/control/entry/store-ports.ts";
 import { condition, evaluate } from "./cfn-eval.ts";
 
 const template = readTemplate();
@@ -81,6 +81,7 @@ describe("the CloudFormation template: queues and events", () => {
   it.each([
     ["JobQueue", "JobDeadLetterQueue"],
     ["EventsQueue", "EventsDeadLetterQueue"],
+    ["Ec2EventsQueue", "Ec2EventsDeadLetterQueue"],
   ])("%s redrives to %s after 5 receives and outlasts six function timeouts", (queue, dlq) => {
     const q = props(queue);
     expect(q.RedrivePolicy).toEqual({
@@ -91,7 +92,7 @@ describe("the CloudFormation template: queues and events", () => {
     expect(props(dlq).MessageRetentionPeriod).toBe(1209600);
   });
 
-  it("sends each EC2 event the consumer understands to the events queue", () => {
+  it("sends each EC2 event the consumer understands to the EC2 events queue only", () => {
     const understood = Ec2EventSchema.options.map((o) => o.entries["detail-type"].literal);
     const rules = ofType("AWS::Events::Rule")
       .map(([id]) => withId(id))
@@ -100,25 +101,50 @@ describe("the CloudFormation template: queues and events", () => {
       (r) => (r.EventPattern as { "detail-type": string[] })["detail-type"],
     );
     expect(sent.sort()).toEqual([...understood].sort());
-    const queueArn = evaluate(ctx, { "Fn::GetAtt": ["EventsQueue", "Arn"] });
+    const queueArn = evaluate(ctx, { "Fn::GetAtt": ["Ec2EventsQueue", "Arn"] });
     for (const r of rules) {
       expect((r.EventPattern as { source: string[] }).source).toEqual(["aws.ec2"]);
       expect(r.Targets).toEqual([expect.objectContaining({ Arn: queueArn })]);
     }
-    const policy = props("EventsQueuePolicy").PolicyDocument as {
-      Statement: { Principal: unknown; Action: string; Condition: unknown }[];
+    const ruleArns = rules.map((r) => evaluate(ctx, { "Fn::GetAtt": [r.id, "Arn"] }));
+    const queuePolicies = ofType("AWS::SQS::QueuePolicy").map(([id]) => props(id));
+    // Only the EC2 events queue has one: the agent events queue takes no service's messages.
+    expect(queuePolicies.map((p) => p.Queues)).toEqual([
+      [evaluate(ctx, { Ref: "Ec2EventsQueue" })],
+    ]);
+    const policy = queuePolicies[0]?.PolicyDocument as {
+      Statement: {
+        Effect: string;
+        Principal: unknown;
+        Action: string;
+        Resource: string;
+        Condition: unknown;
+      }[];
     };
+    const controlPlaneRole = `arn:aws:iam::123456789012:role/${prefix}control-plane`;
     expect(policy.Statement).toEqual([
-      expect.objectContaining({
+      {
+        Sid: expect.any(String),
+        Effect: "Allow",
         Principal: { Service: "events.amazonaws.com" },
         Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+      },
+      {
+        Sid: expect.any(String),
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
         Condition: {
-          ArnEquals: {
-            "aws:SourceArn": rules.map((r) => evaluate(ctx, { "Fn::GetAtt": [r.id, "Arn"] })),
-          },
+          ArnNotEquals: { "aws:SourceArn": ruleArns, "aws:PrincipalArn": controlPlaneRole },
         },
-      }),
+      },
     ]);
+    expect(controlPlaneRole).toBe(
+      `arn:aws:iam::123456789012:role/${String(props("ControlPlaneRole").RoleName)}`,
+    );
   });
 
   it("keeps the state changes the events consumer acts on", () => {
@@ -128,11 +154,12 @@ describe("the CloudFormation template: queues and events", () => {
     );
   });
 
-  it("maps both queues to the function with partial batch failures", () => {
+  it("maps the job, agent events and EC2 events queues to the function with partial batch failures", () => {
     const mappings = ofType("AWS::Lambda::EventSourceMapping").map(([id]) => props(id));
     expect(mappings.map((m) => m.EventSourceArn).sort()).toEqual(
       [
         evaluate(ctx, { "Fn::GetAtt": ["EventsQueue", "Arn"] }),
+        evaluate(ctx, { "Fn::GetAtt": ["Ec2EventsQueue", "Arn"] }),
         evaluate(ctx, { "Fn::GetAtt": ["JobQueue", "Arn"] }),
       ].sort(),
     );
@@ -250,7 +277,14 @@ describe("the CloudFormation template: outputs", () => {
     expect(outputs.WebhookUrl?.Value).toBe(
       "https://abcdefghijklmnop.lambda-url.us-east-1.on.aws/webhook",
     );
-    for (const name of ["FunctionUrl", "JobQueueUrl", "EventsQueueUrl", "TablePrefix"])
+    for (const name of [
+      "FunctionUrl",
+      "JobQueueUrl",
+      "EventsQueueUrl",
+      "Ec2EventsQueueUrl",
+      "TablePrefix",
+      "RunnerRoleId",
+    ])
       expect(outputs[name]?.Value, name).toBeTruthy();
     expect(outputs.PlacementYaml?.Value).toContain(`linux-amd64: { name: ${prefix}linux-amd64`);
   });

@@ -5,16 +5,12 @@ import { systemClock } from "../../src/control/adapters/clock.ts";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
 import { createFileRunnerConfigStore } from "../../src/control/adapters/local/file-runner-config-store.ts";
 import { createLocalCompute } from "../../src/control/adapters/local/local-compute.ts";
-import { localPlacementConfig } from "../../src/control/adapters/local/local-placement.ts";
 import { composeControlPlane } from "../../src/control/entry/compose.ts";
-import { parseConfig } from "../../src/control/entry/config.ts";
+import { loadSettings, type Settings } from "../../src/control/entry/settings.ts";
+import { storePorts } from "../../src/control/entry/store-ports.ts";
 import type { Clock } from "../../src/control/ports/clock.ts";
 import type { Compute } from "../../src/control/ports/compute.ts";
 import type { GitHub } from "../../src/control/ports/github.ts";
-import {
-  createLabelResolver,
-  type ResolveLabels,
-} from "../../src/control/services/intake/label-resolver.ts";
 import { createJsonLogger, type Logger, silentLogger } from "../../src/shared/logger.ts";
 import type { Backends } from "./control-plane.ts";
 
@@ -27,13 +23,27 @@ export function captureLogger(): { logger: Logger; lines: string[] } {
   return { logger: createJsonLogger({ level: "debug", write: (l) => lines.push(l) }), lines };
 }
 
-/** A control plane on the given backends, with a fresh job queue unless one is given. */
+/** Settings from `env` as an entry point would load them; suites read no files. */
+export function testSettings(env: Record<string, string> = {}): Settings {
+  const loaded = loadSettings({
+    env,
+    readTextFile: (path) => {
+      throw new Error(`no files in tests: ${path}`);
+    },
+  });
+  if (!loaded.ok) throw new Error(`test settings refused: ${loaded.problems.join("; ")}`);
+  return loaded.value;
+}
+
+/**
+ * A control plane on the given backends (dynalite and fauxqs), through the same composition as
+ * every runtime, with a fresh job queue unless one is given.
+ */
 export function buildPlane(
   b: Backends,
   options: {
     queueUrl?: string;
     eventsQueueUrl?: string;
-    resolveLabels?: ResolveLabels;
     logger?: Logger;
     clock?: Clock;
     compute?: Compute;
@@ -43,29 +53,31 @@ export function buildPlane(
     eventsDlqUrl?: string;
   } = {},
 ) {
-  const config = parseConfig({
+  const settings = testSettings({
     RUNS_FLEET_TABLE_PREFIX: b.prefix,
     ...(options.eventsDlqUrl ? { RUNS_FLEET_EVENTS_DLQ_URL: options.eventsDlqUrl } : {}),
+    ...(options.batchWindowMs === undefined
+      ? {}
+      : { RUNS_FLEET_BATCH_WINDOW_MS: String(options.batchWindowMs) }),
   });
+  const { config } = settings;
   const jobQueueUrl = options.queueUrl ?? b.newQueue();
   const eventsQueueUrl = options.eventsQueueUrl ?? b.newQueue("events");
   const clock = options.clock ?? systemClock;
-  const plane = composeControlPlane({
-    config,
+  const stores = storePorts({
     dynamodb: b.dynamodb,
     sqs: b.sqsClient,
-    jobQueueUrl,
-    eventsQueueUrl,
-    webhookSecrets: [WEBHOOK_SECRET],
-    adminToken: ADMIN_TOKEN,
-    resolveLabels:
-      options.resolveLabels ??
-      createLabelResolver({
-        regions: config.regions,
-        defaultRegion: config.region,
-        environments: config.environments,
-      }),
-    placement: localPlacementConfig(config.region, config.environments),
+    tablePrefix: config.tablePrefix,
+    queues: {
+      jobs: jobQueueUrl,
+      events: eventsQueueUrl,
+      jobsDlq: config.housekeeping.jobDlqUrl,
+      eventsDlq: config.housekeeping.eventsDlqUrl,
+    },
+    clock,
+  });
+  const ports = {
+    ...stores,
     compute:
       options.compute ??
       createLocalCompute({
@@ -79,11 +91,12 @@ export function buildPlane(
     runnerConfigs: createFileRunnerConfigStore({
       dir: options.runnerConfigDir ?? join(tmpdir(), `runs-fleet-test-configs-${process.pid}`),
     }),
-    ...(options.batchWindowMs !== undefined ? { batchWindowMs: options.batchWindowMs } : {}),
-    logger: options.logger ?? captureLogger().logger,
-    clock,
-    startedAt: systemClock.now(),
-  });
+  };
+  const plane = composeControlPlane(
+    settings,
+    { ports, access: { webhookSecrets: [WEBHOOK_SECRET], adminToken: ADMIN_TOKEN } },
+    { logger: options.logger ?? captureLogger().logger, clock, startedAt: systemClock.now() },
+  );
   return { ...plane, jobQueueUrl, eventsQueueUrl };
 }
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { ensureTables, tableNames } from "../../src/control/adapters/aws/tables.ts";
-import { tableDefinitions } from "../../src/control/entry/compose.ts";
+import { tableDefinitions } from "../../src/control/entry/store-ports.ts";
 import { startDynamo } from "./dynalite.ts";
 import { startSqs } from "./fauxqs.ts";
 import { testCredentials } from "./moto.ts";

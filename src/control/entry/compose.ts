@@ -1,28 +1,8 @@
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Hono } from "hono";
 import type { Logger } from "../../shared/logger.ts";
 import { VERSION } from "../../shared/version.ts";
-import {
-  circuitsTableDefinition,
-  createDynamoCircuitStore,
-} from "../adapters/aws/dynamo-circuit-store.ts";
-import { createDynamoInstanceStore } from "../adapters/aws/dynamo-instance-store.ts";
-import { createDynamoJobStore } from "../adapters/aws/dynamo-job-store.ts";
-import { createDynamoLockStore } from "../adapters/aws/dynamo-lock-store.ts";
-import { createDynamoMarkerStore } from "../adapters/aws/dynamo-marker-store.ts";
-import { createSqsEventQueue } from "../adapters/aws/sqs-event-queue.ts";
-import { createSqsJobQueue } from "../adapters/aws/sqs-job-queue.ts";
-import {
-  instancesTableDefinition,
-  jobsTableDefinition,
-  simpleTableDefinition,
-  type TableNames,
-  tableNames,
-} from "../adapters/aws/tables.ts";
 import { noopMetrics } from "../adapters/memory/metrics.ts";
 import type { LaunchSlot } from "../domain/launch-slot.ts";
-import type { PlacementConfig } from "../domain/placement-config.ts";
 import { createApp } from "../http/app.ts";
 import { fleetRoutes } from "../http/fleet-routes.ts";
 import type { CircuitStore } from "../ports/circuit-store.ts";
@@ -41,13 +21,13 @@ import { type CircuitService, createCircuitService } from "../services/common/ci
 import { housekeepingConfig } from "../services/housekeeping/config.ts";
 import { createHousekeeping, type Housekeeping } from "../services/housekeeping/housekeeping.ts";
 import { createIntake, type Intake } from "../services/intake/intake.ts";
-import type { ResolveLabels } from "../services/intake/label-resolver.ts";
+import { createLabelResolver } from "../services/intake/label-resolver.ts";
 import type { LifecycleDeps } from "../services/lifecycle/deps.ts";
 import { createEventsConsumer, type EventsConsumer } from "../services/lifecycle/events.ts";
 import { rerunInterrupted } from "../services/lifecycle/interruptions.ts";
 import { createBatchLauncher } from "../services/scheduling/batch-launcher.ts";
 import { createScheduler, type Scheduler } from "../services/scheduling/scheduler.ts";
-import type { Config } from "./config.ts";
+import type { Settings } from "./settings.ts";
 
 /** Every port the services need, already built for this runtime. */
 export interface Ports {
@@ -67,21 +47,25 @@ export interface Ports {
   metrics?: Metrics;
 }
 
-/** Settings and collaborators that are not ports. */
-export interface Settings {
-  config: Config;
-  placement: PlacementConfig;
-  webhookSecrets: readonly string[];
-  adminToken: string;
-  resolveLabels: ResolveLabels;
-  logger: Logger;
-  clock: Clock;
-  startedAt: number;
-  /** How long the first job of a placement waits for others to share its launch (ms). */
-  batchWindowMs?: number;
+/** What a runtime's port builder hands over: the ports and what only it knows. */
+export interface Wiring {
+  ports: Ports;
+  /** Webhook secrets (current first) and admin token: from settings, or kept in the data dir. */
+  access: { webhookSecrets: readonly string[]; adminToken: string };
   /** Extra admin routes (local mode's fault injection). */
   adminRoutes?: readonly Hono[];
 }
+
+/** What the process gives every component: its one logger and its clock. */
+export interface ProcessContext {
+  logger: Logger;
+  clock: Clock;
+  /** When the process started (health reports uptime); defaults to now. */
+  startedAt?: number;
+}
+
+/** The settings the composition reads: the whole of either mode's. */
+export type PlaneSettings = Pick<Settings, "config" | "aliases" | "placement">;
 
 /** The assembled control plane; entry points serve `app.fetch` and run the loops. */
 export interface ControlPlane extends Ports {
@@ -94,42 +78,51 @@ export interface ControlPlane extends Ports {
   lifecycle: LifecycleDeps;
 }
 
-/** Builds services and the HTTP app from ports: the same code on every runtime and in tests. */
-export function composeFromPorts(ports: Ports, s: Settings): ControlPlane {
+/**
+ * Builds the services and the HTTP app from settings and ports: the one composition every
+ * runtime, suite and benchmark goes through; only the ports differ.
+ */
+export function composeControlPlane(
+  settings: PlaneSettings,
+  wiring: Wiring,
+  context: ProcessContext,
+): ControlPlane {
+  const { config } = settings;
+  const { ports } = wiring;
+  const { clock } = context;
   const metrics = ports.metrics ?? noopMetrics;
-  const log = (component: string) => s.logger.child({ component });
+  const log = (component: string) => context.logger.child({ component });
   const circuits = createCircuitService({
     store: ports.circuitStore,
-    clock: s.clock,
+    clock,
     logger: log("circuits"),
   });
-  const lifecycle: LifecycleDeps = {
-    ...ports,
-    circuits,
-    clock: s.clock,
-    logger: log("lifecycle"),
-    metrics,
-  };
+  const lifecycle: LifecycleDeps = { ...ports, circuits, clock, logger: log("lifecycle"), metrics };
   const intake = createIntake({
     jobs: ports.jobs,
     queue: ports.queue,
-    resolveLabels: s.resolveLabels,
-    clock: s.clock,
+    resolveLabels: createLabelResolver({
+      regions: config.regions,
+      defaultRegion: config.region,
+      environments: config.environments,
+      aliases: settings.aliases,
+    }),
+    clock,
     logger: log("intake"),
     markers: ports.markers,
     onInterruptedJobConcluded: (job) => rerunInterrupted(lifecycle, job),
   });
   const launcher = createBatchLauncher<LaunchSlot, LaunchedInstance>({
     launch: (request) => ports.compute.launch(request),
-    windowMs: s.batchWindowMs ?? 500,
+    windowMs: config.batchWindowMs,
   });
   const scheduler = createScheduler({
     ...ports,
     launcher,
     terminate: (ids) => ports.compute.terminate(ids),
     circuits,
-    placement: s.placement,
-    clock: s.clock,
+    placement: settings.placement,
+    clock,
     logger: log("scheduler"),
     metrics,
   });
@@ -144,12 +137,12 @@ export function composeFromPorts(ports: Ports, s: Settings): ControlPlane {
   const housekeeping = createHousekeeping({
     ...rest,
     metrics,
-    clock: s.clock,
+    clock,
     logger: log("housekeeping"),
     config: housekeepingConfig({
-      ...s.config.housekeeping.thresholds,
-      retentionMs: s.config.jobRetentionSeconds * 1000,
-      expireBy: s.config.mode === "aws" ? "ttl" : "sweep",
+      ...config.housekeeping.thresholds,
+      retentionMs: config.jobRetentionSeconds * 1000,
+      expireBy: config.mode === "aws" ? "ttl" : "sweep",
     }),
     ...(jobDlq ? { jobDlq } : {}),
     ...(eventsDlq ? { eventsDlq: { dlq: eventsDlq, target: ports.events } } : {}),
@@ -157,89 +150,23 @@ export function composeFromPorts(ports: Ports, s: Settings): ControlPlane {
   const app = createApp({
     intake,
     jobs: ports.jobs,
-    webhookSecrets: s.webhookSecrets,
-    adminToken: s.adminToken,
+    webhookSecrets: wiring.access.webhookSecrets,
+    adminToken: wiring.access.adminToken,
     logger: log("http"),
-    adminRoutes: [fleetRoutes({ instances: ports.instances, circuits }), ...(s.adminRoutes ?? [])],
+    adminRoutes: [
+      fleetRoutes({ instances: ports.instances, circuits }),
+      ...(wiring.adminRoutes ?? []),
+    ],
     health: {
       checks: [
         { name: "dynamodb", ping: () => ports.jobs.ping() },
         { name: "sqs", ping: () => ports.queue.ping() },
       ],
-      clock: s.clock,
-      startedAt: s.startedAt,
+      clock,
+      startedAt: context.startedAt ?? clock.now(),
       version: VERSION,
-      mode: s.config.mode,
+      mode: config.mode,
     },
   });
   return { ...ports, app, intake, scheduler, consumer, circuits, lifecycle, housekeeping };
-}
-
-/** What a runtime hands over: SDK clients and queue URLs, plus the ports only it can build. */
-export interface Runtime extends Settings {
-  dynamodb: DynamoDBClient;
-  sqs: SQSClient;
-  jobQueueUrl: string;
-  eventsQueueUrl: string;
-  compute: Compute;
-  github: GitHub;
-  runnerConfigs: RunnerConfigStore;
-  metrics?: Metrics;
-}
-
-/** Builds the DynamoDB and SQS ports from SDK clients, then the control plane. */
-export function composeControlPlane(rt: Runtime): ControlPlane & { tables: TableNames } {
-  const tables = tableNames(rt.config.tablePrefix);
-  const aws = rt.config.mode === "aws";
-  const retention = aws ? { retentionSeconds: rt.config.jobRetentionSeconds } : {};
-  const ports: Ports = {
-    jobs: createDynamoJobStore({
-      client: rt.dynamodb,
-      tableName: tables.jobs,
-      clock: rt.clock,
-      ...retention,
-    }),
-    instances: createDynamoInstanceStore({
-      client: rt.dynamodb,
-      tableName: tables.instances,
-      clock: rt.clock,
-      ...retention,
-    }),
-    queue: createSqsJobQueue({ client: rt.sqs, url: rt.jobQueueUrl }),
-    events: createSqsEventQueue({ client: rt.sqs, url: rt.eventsQueueUrl }),
-    circuitStore: createDynamoCircuitStore({ client: rt.dynamodb, tableName: tables.circuits }),
-    markers: createDynamoMarkerStore({
-      client: rt.dynamodb,
-      tableName: tables.locks,
-      clock: rt.clock,
-    }),
-    locks: createDynamoLockStore({ client: rt.dynamodb, tableName: tables.locks, clock: rt.clock }),
-    ...(rt.config.housekeeping.jobDlqUrl
-      ? { jobDlq: createSqsJobQueue({ client: rt.sqs, url: rt.config.housekeeping.jobDlqUrl }) }
-      : {}),
-    ...(rt.config.housekeeping.eventsDlqUrl
-      ? {
-          eventsDlq: createSqsEventQueue({
-            client: rt.sqs,
-            url: rt.config.housekeeping.eventsDlqUrl,
-          }),
-        }
-      : {}),
-    compute: rt.compute,
-    github: rt.github,
-    runnerConfigs: rt.runnerConfigs,
-    ...(rt.metrics ? { metrics: rt.metrics } : {}),
-  };
-  return { ...composeFromPorts(ports, rt), tables };
-}
-
-/** Every table the control plane needs, for local mode and tests to create. */
-export function tableDefinitions(tables: TableNames) {
-  return [
-    jobsTableDefinition(tables.jobs),
-    instancesTableDefinition(tables.instances),
-    circuitsTableDefinition(tables.circuits),
-    simpleTableDefinition(tables.locks, "name"),
-    simpleTableDefinition(tables.pools, "name"),
-  ];
 }

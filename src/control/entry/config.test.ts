@@ -1,10 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../domain/errors.ts";
-import { parseConfig } from "./config.ts";
+import { type Env, parseConfig } from "./config.ts";
+
+/** The config of an accepted environment; a refused one fails the test with its problems. */
+function accepted(env: Env) {
+  const result = parseConfig(env);
+  if (!result.ok) throw new Error(`refused: ${result.problems.join("; ")}`);
+  return result.value;
+}
+
+/** The problems of a refused environment, joined; an accepted one fails the test. */
+function refused(env: Env): string {
+  const result = parseConfig(env);
+  if (result.ok) throw new Error("accepted an environment it should refuse");
+  return result.problems.join("; ");
+}
 
 describe("parseConfig", () => {
   it("runs local mode with defaults when nothing is set", () => {
-    const c = parseConfig({});
+    const c = accepted({});
     expect(c).toMatchObject({
       mode: "local",
       host: "127.0.0.1",
@@ -20,11 +33,11 @@ describe("parseConfig", () => {
   });
 
   it("treats empty variables as unset", () => {
-    expect(parseConfig({ PORT: "", RUNS_FLEET_MODE: "" }).port).toBe(8080);
+    expect(accepted({ PORT: "", RUNS_FLEET_MODE: "" }).port).toBe(8080);
   });
 
   it("reads lists and keeps the previous webhook secret for rotation", () => {
-    const c = parseConfig({
+    const c = accepted({
       RUNS_FLEET_REGIONS: "eu-west-1, us-west-2",
       RUNS_FLEET_ENVIRONMENTS: "default,staging",
       RUNS_FLEET_WEBHOOK_SECRET: "a".repeat(20),
@@ -36,20 +49,15 @@ describe("parseConfig", () => {
     expect(c.webhookSecrets).toEqual(["a".repeat(20), "b".repeat(20)]);
   });
 
-  it("lists every problem at once, naming each variable", () => {
-    let error: unknown;
-    try {
-      parseConfig({
-        PORT: "http",
-        RUNS_FLEET_WEBHOOK_SECRET: "short",
-        AWS_REGION: "mars",
-        RUNS_FLEET_ENVIRONMENTS: "Prod",
-      });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ValidationError);
-    const issues = (error as ValidationError).issues.join("\n");
+  it("lists every problem at once, naming each variable, as a value rather than a throw", () => {
+    const env = {
+      PORT: "http",
+      RUNS_FLEET_WEBHOOK_SECRET: "short",
+      AWS_REGION: "mars",
+      RUNS_FLEET_ENVIRONMENTS: "Prod",
+    };
+    expect(() => parseConfig(env)).not.toThrow();
+    const issues = refused(env);
     expect(issues).toMatch(/PORT/);
     expect(issues).toMatch(/RUNS_FLEET_WEBHOOK_SECRET: must be at least 16 characters/);
     expect(issues).toMatch(/AWS_REGION/);
@@ -57,13 +65,29 @@ describe("parseConfig", () => {
   });
 
   it("requires queues and secrets in AWS mode", () => {
-    expect(() => parseConfig({ RUNS_FLEET_MODE: "aws" })).toThrow(
+    expect(refused({ RUNS_FLEET_MODE: "aws" })).toMatch(
       /RUNS_FLEET_JOB_QUEUE_URL.*RUNS_FLEET_EVENTS_QUEUE_URL.*RUNS_FLEET_WEBHOOK_SECRET.*RUNS_FLEET_ADMIN_TOKEN/,
     );
   });
 
+  it("gives AWS mode its queues and admin token as required values", () => {
+    const c = accepted({
+      RUNS_FLEET_MODE: "aws",
+      RUNS_FLEET_JOB_QUEUE_URL: "https://sqs.example/jobs",
+      RUNS_FLEET_EVENTS_QUEUE_URL: "https://sqs.example/events",
+      RUNS_FLEET_WEBHOOK_SECRET: "w".repeat(20),
+      RUNS_FLEET_ADMIN_TOKEN: "t".repeat(20),
+    });
+    expect(c.mode === "aws" && [c.jobQueueUrl, c.eventsQueueUrl, c.adminToken]).toEqual([
+      "https://sqs.example/jobs",
+      "https://sqs.example/events",
+      "t".repeat(20),
+    ]);
+    expect(c.metrics).toBe("emf");
+  });
+
   it("refuses a default region outside the configured regions", () => {
-    expect(() => parseConfig({ AWS_REGION: "us-east-1", RUNS_FLEET_REGIONS: "eu-west-1" })).toThrow(
+    expect(refused({ AWS_REGION: "us-east-1", RUNS_FLEET_REGIONS: "eu-west-1" })).toMatch(
       /not among RUNS_FLEET_REGIONS/,
     );
   });

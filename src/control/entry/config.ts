@@ -1,60 +1,29 @@
 import * as v from "valibot";
-import { ValidationError } from "../domain/errors.ts";
-import type { HousekeepingConfig } from "../services/housekeeping/config.ts";
+import type { AwsConfig, CommonConfig, Config } from "./config-types.ts";
+import {
+  Count,
+  type Env,
+  Environments,
+  Port,
+  Region,
+  Regions,
+  Seconds,
+  Secret,
+  Url,
+} from "./env-values.ts";
+import { failed, ok, type Result } from "./result.ts";
 
-/** The housekeeping settings the environment sets; the rest keep their defaults. */
-type HousekeepingSetting =
-  | "heartbeatTimeoutMs"
-  | "bootGraceMs"
-  | "launchingDeadlineMs"
-  | "launchedDeadlineMs"
-  | "orphanedRecheckMs"
-  | "maxRuntimeMs"
-  | "maxRuntimeGraceMs"
-  | "orphanGraceMs"
-  | "reconcileAfterMs"
-  | "batchSize";
-
-/** Environment variables are text; this reads them into typed settings. */
-export type Env = Record<string, string | undefined>;
-
-const csv = (s: string) =>
-  s
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-const Port = v.pipe(
-  v.string(),
-  v.regex(/^\d{1,5}$/, "must be a port number"),
-  v.transform(Number),
-  v.maxValue(65535),
-);
-const Seconds = v.pipe(
-  v.string(),
-  v.regex(/^\d+(\.\d+)?$/, "must be a number of seconds"),
-  v.transform(Number),
-);
-const Region = v.pipe(
-  v.string(),
-  v.regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
-);
-const Url = v.pipe(v.string(), v.url("must be a URL"));
+export type { AwsConfig, Config, LocalConfig } from "./config-types.ts";
+export type { Env } from "./env-values.ts";
 
 /** Every setting the control plane reads from its environment, with defaults. */
 const EnvSchema = v.object({
   RUNS_FLEET_MODE: v.optional(v.picklist(["local", "aws"], 'must be "local" or "aws"'), "local"),
   HOST: v.optional(v.string(), "127.0.0.1"),
   PORT: v.optional(Port, "8080"),
-  RUNS_FLEET_WEBHOOK_SECRET: v.optional(
-    v.pipe(v.string(), v.minLength(16, "must be at least 16 characters")),
-  ),
-  RUNS_FLEET_WEBHOOK_SECRET_PREVIOUS: v.optional(
-    v.pipe(v.string(), v.minLength(16, "must be at least 16 characters")),
-  ),
-  RUNS_FLEET_ADMIN_TOKEN: v.optional(
-    v.pipe(v.string(), v.minLength(16, "must be at least 16 characters")),
-  ),
+  RUNS_FLEET_WEBHOOK_SECRET: v.optional(Secret),
+  RUNS_FLEET_WEBHOOK_SECRET_PREVIOUS: v.optional(Secret),
+  RUNS_FLEET_ADMIN_TOKEN: v.optional(Secret),
   RUNS_FLEET_DATA_DIR: v.optional(v.string(), "./.runs-fleet"),
   RUNS_FLEET_TABLE_PREFIX: v.optional(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{0,200}$/, "only letters, digits, _ . -")),
@@ -65,14 +34,8 @@ const EnvSchema = v.object({
   RUNS_FLEET_DYNAMODB_ENDPOINT: v.optional(Url),
   RUNS_FLEET_SQS_ENDPOINT: v.optional(Url),
   AWS_REGION: v.optional(Region),
-  RUNS_FLEET_REGIONS: v.optional(v.pipe(v.string(), v.transform(csv), v.array(Region))),
-  RUNS_FLEET_ENVIRONMENTS: v.optional(
-    v.pipe(
-      v.string(),
-      v.transform(csv),
-      v.array(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,31}$/, "env names are lower case"))),
-    ),
-  ),
+  RUNS_FLEET_REGIONS: v.optional(Regions),
+  RUNS_FLEET_ENVIRONMENTS: v.optional(Environments),
   RUNS_FLEET_CONFIG_FILE: v.optional(v.string()),
   RUNS_FLEET_LOG_LEVEL: v.optional(v.picklist(["debug", "info", "warn", "error"]), "info"),
   RUNS_FLEET_JOB_RETENTION_DAYS: v.optional(Seconds, "30"),
@@ -81,6 +44,10 @@ const EnvSchema = v.object({
   RUNS_FLEET_SSM_PREFIX: v.optional(
     v.pipe(v.string(), v.regex(/^\/[\w./-]*[^/]$/, "must start with / and not end with /")),
     "/runs-fleet",
+  ),
+  RUNS_FLEET_SSM_KMS_KEY_ID: v.optional(v.pipe(v.string(), v.minLength(1))),
+  RUNS_FLEET_RUNNER_ROLE_ID: v.optional(
+    v.pipe(v.string(), v.regex(/^AROA[A-Z0-9]{8,124}$/, "must be a role's unique id (AROA…)")),
   ),
   RUNS_FLEET_BATCH_WINDOW_MS: v.optional(Seconds, "500"),
   RUNS_FLEET_DRY_RUN_JOB_SECONDS: v.optional(Seconds, "5"),
@@ -103,14 +70,7 @@ const EnvSchema = v.object({
     "600",
   ),
   RUNS_FLEET_HOUSEKEEPING_INTERVAL_SECONDS: v.optional(Seconds, "15"),
-  RUNS_FLEET_HOUSEKEEPING_BATCH: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^[1-9]\d*$/, "must be a whole number above 0"),
-      v.transform(Number),
-    ),
-    "100",
-  ),
+  RUNS_FLEET_HOUSEKEEPING_BATCH: v.optional(Count, "100"),
   RUNS_FLEET_JOB_DLQ_URL: v.optional(Url),
   RUNS_FLEET_EVENTS_DLQ_URL: v.optional(Url),
   RUNS_FLEET_METRICS: v.optional(v.picklist(["emf", "off"], 'must be "emf" or "off"')),
@@ -121,92 +81,82 @@ const EnvSchema = v.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: v.optional(Url),
   OTEL_SERVICE_NAME: v.optional(v.string(), "runs-fleet"),
 });
+type Variable = keyof typeof EnvSchema.entries;
+type ParsedEnv = v.InferOutput<typeof EnvSchema>;
 
-/** The control plane's settings, parsed once at start. */
-export interface Config {
-  mode: "local" | "aws";
-  host: string;
-  port: number;
-  /** Unset in local mode until generated and kept in the data dir. */
-  webhookSecrets: string[];
-  adminToken: string | undefined;
-  dataDir: string;
-  tablePrefix: string;
-  jobQueueUrl: string | undefined;
-  eventsQueueUrl: string | undefined;
-  endpoints: { dynamodb?: string; sqs?: string; ec2?: string; ssm?: string };
-  ssmPrefix: string;
-  /** Milliseconds the first job of a placement waits for others to share its launch. */
-  batchWindowMs: number;
-  /** Length of a simulated job when no GitHub App is configured. */
-  dryRunJobSeconds: number;
-  /** Heartbeat interval of local agents. */
-  localHeartbeatSeconds: number;
-  /** Command that starts a local agent (default: Bun running the agent's source). */
-  agentCommand: string | undefined;
-  /** `emf`: metrics as CloudWatch embedded-metric-format lines on stdout (AWS default). */
-  metrics: "emf" | "off";
-  metricsNamespace: string;
-  /** Whether this process runs the scheduler, events and housekeeping loops. */
-  loops: boolean;
-  /** Housekeeping thresholds (ms) and batch size, interval and dead-letter queues. */
-  housekeeping: {
-    thresholds: Pick<HousekeepingConfig, HousekeepingSetting>;
-    intervalMs: number;
-    jobDlqUrl: string | undefined;
-    eventsDlqUrl: string | undefined;
-  };
-  region: string;
-  regions: string[];
-  environments: string[];
-  configFile: string | undefined;
-  logLevel: "debug" | "info" | "warn" | "error";
-  jobRetentionSeconds: number;
-  otlpEndpoint: string | undefined;
-  serviceName: string;
-}
-
-/** Parses the environment; a bad value fails with every problem listed, naming the variable. */
-export function parseConfig(env: Env): Config {
+/** The schema's variables that are set; an empty variable counts as unset. */
+function setVariables(env: Env): Record<string, string> {
   const input: Record<string, string> = {};
   for (const key of Object.keys(EnvSchema.entries)) {
     const value = env[key];
     if (value !== undefined && value !== "") input[key] = value;
   }
+  return input;
+}
+
+/** One variable on its own, or undefined when it is invalid: lets checks that depend on it run. */
+export function readVariable<K extends Variable>(env: Env, name: K): ParsedEnv[K] | undefined {
+  const parsed = v.safeParse(EnvSchema.entries[name], setVariables(env)[name]);
+  return parsed.success ? (parsed.output as ParsedEnv[K]) : undefined;
+}
+
+/** What AWS mode cannot start without. */
+const awsRequired = [
+  "RUNS_FLEET_JOB_QUEUE_URL",
+  "RUNS_FLEET_EVENTS_QUEUE_URL",
+  "RUNS_FLEET_WEBHOOK_SECRET",
+  "RUNS_FLEET_ADMIN_TOKEN",
+] as const satisfies readonly Variable[];
+
+/** Parses the environment into a Config, or lists every problem, each naming its variable. */
+export function parseConfig(env: Env): Result<Config> {
+  const input = setVariables(env);
   const parsed = v.safeParse(EnvSchema, input);
-  if (!parsed.success) {
-    const issues = parsed.issues.map((i) => `${v.getDotPath(i) ?? "config"}: ${i.message}`);
-    throw new ValidationError("invalid configuration", issues);
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.issues.map((i) => `${v.getDotPath(i) ?? "config"}: ${i.message}`);
+  // Checked on the raw variables, so a bad value elsewhere does not hide a missing one.
+  if (readVariable(env, "RUNS_FLEET_MODE") === "aws")
+    for (const name of awsRequired)
+      if (input[name] === undefined) problems.push(`${name}: required when RUNS_FLEET_MODE=aws`);
+  if (!parsed.success) return failed(problems);
   const e = parsed.output;
-  const problems: string[] = [];
   const region = e.AWS_REGION ?? e.RUNS_FLEET_REGIONS?.[0] ?? "us-east-1";
   const regions = e.RUNS_FLEET_REGIONS ?? [region];
   if (!regions.includes(region))
     problems.push(`AWS_REGION: ${region} is not among RUNS_FLEET_REGIONS (${regions.join(", ")})`);
-  if (e.RUNS_FLEET_MODE === "aws") {
-    if (!e.RUNS_FLEET_JOB_QUEUE_URL)
-      problems.push("RUNS_FLEET_JOB_QUEUE_URL: required when RUNS_FLEET_MODE=aws");
-    if (!e.RUNS_FLEET_EVENTS_QUEUE_URL)
-      problems.push("RUNS_FLEET_EVENTS_QUEUE_URL: required when RUNS_FLEET_MODE=aws");
-    if (!e.RUNS_FLEET_WEBHOOK_SECRET)
-      problems.push("RUNS_FLEET_WEBHOOK_SECRET: required when RUNS_FLEET_MODE=aws");
-    if (!e.RUNS_FLEET_ADMIN_TOKEN)
-      problems.push("RUNS_FLEET_ADMIN_TOKEN: required when RUNS_FLEET_MODE=aws");
-  }
-  if (problems.length > 0) throw new ValidationError("invalid configuration", problems);
+  if (problems.length > 0) return failed(problems);
+  const common = commonConfig(e, region, regions);
+  if (e.RUNS_FLEET_MODE === "local")
+    return ok({ ...common, mode: "local", adminToken: e.RUNS_FLEET_ADMIN_TOKEN });
+  const jobQueueUrl = e.RUNS_FLEET_JOB_QUEUE_URL;
+  const eventsQueueUrl = e.RUNS_FLEET_EVENTS_QUEUE_URL;
+  const adminToken = e.RUNS_FLEET_ADMIN_TOKEN;
+  // Reported as missing above; this tells the type they are present.
+  if (!jobQueueUrl || !eventsQueueUrl || !adminToken) return failed(problems);
+  const aws: AwsConfig = {
+    ...common,
+    mode: "aws",
+    jobQueueUrl,
+    eventsQueueUrl,
+    adminToken,
+    ssmKmsKeyId: e.RUNS_FLEET_SSM_KMS_KEY_ID,
+    runnerRoleId: e.RUNS_FLEET_RUNNER_ROLE_ID,
+  };
+  return ok(aws);
+}
+
+/** The settings both modes share, from the parsed variables. */
+function commonConfig(e: ParsedEnv, region: string, regions: string[]): CommonConfig {
+  const ms = (seconds: number) => seconds * 1000;
   return {
-    mode: e.RUNS_FLEET_MODE,
     host: e.HOST,
     port: e.PORT,
     webhookSecrets: [e.RUNS_FLEET_WEBHOOK_SECRET, e.RUNS_FLEET_WEBHOOK_SECRET_PREVIOUS].filter(
       (s): s is string => !!s,
     ),
-    adminToken: e.RUNS_FLEET_ADMIN_TOKEN,
     dataDir: e.RUNS_FLEET_DATA_DIR,
     tablePrefix: e.RUNS_FLEET_TABLE_PREFIX,
-    jobQueueUrl: e.RUNS_FLEET_JOB_QUEUE_URL,
-    eventsQueueUrl: e.RUNS_FLEET_EVENTS_QUEUE_URL,
     endpoints: {
       ...(e.RUNS_FLEET_DYNAMODB_ENDPOINT ? { dynamodb: e.RUNS_FLEET_DYNAMODB_ENDPOINT } : {}),
       ...(e.RUNS_FLEET_SQS_ENDPOINT ? { sqs: e.RUNS_FLEET_SQS_ENDPOINT } : {}),
@@ -223,18 +173,18 @@ export function parseConfig(env: Env): Config {
     metricsNamespace: e.RUNS_FLEET_METRICS_NAMESPACE,
     housekeeping: {
       thresholds: {
-        heartbeatTimeoutMs: e.RUNS_FLEET_HEARTBEAT_TIMEOUT_SECONDS * 1000,
-        bootGraceMs: e.RUNS_FLEET_BOOT_GRACE_SECONDS * 1000,
-        launchingDeadlineMs: e.RUNS_FLEET_LAUNCHING_DEADLINE_SECONDS * 1000,
-        launchedDeadlineMs: e.RUNS_FLEET_LAUNCHED_DEADLINE_SECONDS * 1000,
-        orphanedRecheckMs: e.RUNS_FLEET_ORPHANED_RECHECK_SECONDS * 1000,
-        maxRuntimeMs: e.RUNS_FLEET_MAX_JOB_RUNTIME_SECONDS * 1000,
-        maxRuntimeGraceMs: e.RUNS_FLEET_MAX_JOB_RUNTIME_GRACE_SECONDS * 1000,
-        orphanGraceMs: e.RUNS_FLEET_ORPHAN_GRACE_SECONDS * 1000,
-        reconcileAfterMs: e.RUNS_FLEET_RECONCILE_AFTER_SECONDS * 1000,
+        heartbeatTimeoutMs: ms(e.RUNS_FLEET_HEARTBEAT_TIMEOUT_SECONDS),
+        bootGraceMs: ms(e.RUNS_FLEET_BOOT_GRACE_SECONDS),
+        launchingDeadlineMs: ms(e.RUNS_FLEET_LAUNCHING_DEADLINE_SECONDS),
+        launchedDeadlineMs: ms(e.RUNS_FLEET_LAUNCHED_DEADLINE_SECONDS),
+        orphanedRecheckMs: ms(e.RUNS_FLEET_ORPHANED_RECHECK_SECONDS),
+        maxRuntimeMs: ms(e.RUNS_FLEET_MAX_JOB_RUNTIME_SECONDS),
+        maxRuntimeGraceMs: ms(e.RUNS_FLEET_MAX_JOB_RUNTIME_GRACE_SECONDS),
+        orphanGraceMs: ms(e.RUNS_FLEET_ORPHAN_GRACE_SECONDS),
+        reconcileAfterMs: ms(e.RUNS_FLEET_RECONCILE_AFTER_SECONDS),
         batchSize: e.RUNS_FLEET_HOUSEKEEPING_BATCH,
       },
-      intervalMs: e.RUNS_FLEET_HOUSEKEEPING_INTERVAL_SECONDS * 1000,
+      intervalMs: ms(e.RUNS_FLEET_HOUSEKEEPING_INTERVAL_SECONDS),
       jobDlqUrl: e.RUNS_FLEET_JOB_DLQ_URL,
       eventsDlqUrl: e.RUNS_FLEET_EVENTS_DLQ_URL,
     },

@@ -2,10 +2,11 @@
 
 import { createJsonLogger } from "../../shared/logger.ts";
 import { VERSION } from "../../shared/version.ts";
-import { ValidationError } from "../domain/errors.ts";
 import { createAwsControlPlane } from "./aws-runtime.ts";
 import { startLoops } from "./loops.ts";
 import { setupTracing } from "./otel.ts";
+import { configurationReport } from "./result.ts";
+import { loadAwsSettings } from "./settings.ts";
 import { scheduledTick } from "./ticks.ts";
 
 /**
@@ -13,32 +14,27 @@ import { scheduledTick } from "./ticks.ts";
  * scheduler, events and housekeeping loops run in-process as on Node; with `off` (Deno Deploy,
  * where processes do not stay up) a `Deno.cron` tick drains the queues and runs housekeeping.
  */
-async function main() {
-  const env = Deno.env.toObject();
-  const file = env.RUNS_FLEET_CONFIG_FILE;
-  let built: ReturnType<typeof createAwsControlPlane>;
-  try {
-    built = createAwsControlPlane(env, file ? await Deno.readTextFile(file) : undefined, (p) =>
-      Deno.readTextFileSync(p),
-    );
-  } catch (err) {
-    if (err instanceof ValidationError) {
-      console.error("runs-fleet: invalid configuration:");
-      for (const issue of err.issues) console.error(`  - ${issue}`);
-      Deno.exit(2);
-    }
-    throw err;
+function main() {
+  const loaded = loadAwsSettings({
+    env: Deno.env.toObject(),
+    readTextFile: (path) => Deno.readTextFileSync(path),
+  });
+  if (!loaded.ok) {
+    console.error(configurationReport(loaded.problems));
+    Deno.exit(2);
   }
-  const { config, plane } = built;
+  const settings = loaded.value;
+  const { config } = settings;
   const logger = createJsonLogger({
     level: config.logLevel,
-    base: { service: "runs-fleet", runtime: "deno" },
+    base: { service: "runs-fleet", version: VERSION, runtime: "deno" },
   });
   setupTracing({
     endpoint: config.otlpEndpoint,
     serviceName: config.serviceName,
     version: VERSION,
   });
+  const plane = createAwsControlPlane(settings, logger);
   if (config.loops)
     startLoops(plane, logger, { housekeepingEveryMs: config.housekeeping.intervalMs });
   else
@@ -56,4 +52,4 @@ async function main() {
   );
 }
 
-await main();
+main();

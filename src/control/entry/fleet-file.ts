@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { type Alias, compileAliases } from "../domain/aliases.ts";
 import { ValidationError } from "../domain/errors.ts";
 import { type PlacementConfig, PlacementConfigSchema } from "../domain/placement-config.ts";
+import { failed, ok, type Result } from "./result.ts";
 
 const FleetFileSchema = v.strictObject({
   aliases: v.optional(v.array(v.unknown()), []),
@@ -16,29 +17,30 @@ export interface FleetFile {
   placement: PlacementConfig | null;
 }
 
-/** Parses the config file's text; no file means defaults. */
-export function parseFleetFile(text: string | undefined): FleetFile {
-  if (text === undefined || text.trim() === "") return { aliases: [], placement: null };
+/** Reads the config file's text into a FleetFile, or lists every problem; no file means defaults. */
+export function readFleetFile(text: string | undefined): Result<FleetFile> {
+  if (text === undefined || text.trim() === "") return ok({ aliases: [], placement: null });
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (err) {
-    throw new ValidationError("invalid config file", [
-      err instanceof Error ? err.message : String(err),
-    ]);
+    // The YAML parser reports a syntax error only by throwing.
+    return failed([`config file: ${err instanceof Error ? err.message : String(err)}`]);
   }
   const parsed = v.safeParse(FleetFileSchema, raw ?? {});
-  if (!parsed.success) {
-    throw new ValidationError(
-      "invalid config file",
-      parsed.issues.map((i) => `${v.getDotPath(i) ?? "(top level)"}: ${i.message}`),
-    );
-  }
+  if (!parsed.success)
+    return failed(parsed.issues.map((i) => `${v.getDotPath(i) ?? "(top level)"}: ${i.message}`));
   const aliases = compileAliases(parsed.output.aliases);
-  if (!aliases.ok)
-    throw new ValidationError(
-      "invalid config file",
-      aliases.issues.map((i) => `aliases: ${i}`),
-    );
-  return { aliases: aliases.aliases, placement: parsed.output.placement ?? null };
+  if (!aliases.ok) return failed(aliases.issues.map((i) => `aliases: ${i}`));
+  return ok({ aliases: aliases.aliases, placement: parsed.output.placement ?? null });
+}
+
+/**
+ * The same check for build tools (the Lambda packager, the stack's config writer), where a bad
+ * file should stop the command: throws a ValidationError listing every problem.
+ */
+export function parseFleetFile(text: string | undefined): FleetFile {
+  const result = readFleetFile(text);
+  if (!result.ok) throw new ValidationError("invalid config file", result.problems);
+  return result.value;
 }

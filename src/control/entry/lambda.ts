@@ -6,7 +6,9 @@ import { VERSION } from "../../shared/version.ts";
 import { createAwsControlPlane } from "./aws-runtime.ts";
 import type { Env } from "./config.ts";
 import { setupTracing } from "./otel.ts";
-import { handleSqsBatch, type SqsRecord, scheduledTick } from "./ticks.ts";
+import { configurationReport } from "./result.ts";
+import { loadAwsSettings } from "./settings.ts";
+import { handleSqsBatch, scheduledTick } from "./ticks.ts";
 
 const ScheduledEventSchema = v.object({
   source: v.literal("aws.events"),
@@ -35,25 +37,29 @@ const SqsEventSchema = v.object({
  * Builds the Lambda handler. One function serves three triggers: HTTP (API Gateway REST/HTTP,
  * ALB, function URL), SQS event source mappings on the job and events queues (partial batch
  * failures), and an EventBridge schedule (drains and housekeeping within the time left).
+ * A refused configuration fails the function's start with every problem in the message.
  */
-export function createLambdaHandler(env: Env, fleetFileText: string | undefined) {
-  const { config, plane } = createAwsControlPlane(env, fleetFileText, (p) =>
-    readFileSync(p, "utf8"),
-  );
+export function createLambdaHandler(env: Env, fleetFileText?: string) {
+  const loaded = loadAwsSettings({
+    env,
+    readTextFile: (path) => readFileSync(path, "utf8"),
+    ...(fleetFileText === undefined ? {} : { fleetFileText }),
+  });
+  if (!loaded.ok) throw new Error(configurationReport(loaded.problems));
+  const settings = loaded.value;
+  const { config } = settings;
+  const logger = createJsonLogger({
+    level: config.logLevel,
+    base: { service: "runs-fleet", version: VERSION, runtime: "lambda" },
+  });
   setupTracing({
     endpoint: config.otlpEndpoint,
     serviceName: config.serviceName,
     version: VERSION,
   });
-  const logger = createJsonLogger({
-    level: config.logLevel,
-    base: { service: "runs-fleet", runtime: "lambda" },
-  });
+  const plane = createAwsControlPlane(settings, logger);
   const http = handle(plane.app);
-  const queues = {
-    jobQueueUrl: config.jobQueueUrl ?? "",
-    eventsQueueUrl: config.eventsQueueUrl ?? "",
-  };
+  const queues = { jobQueueUrl: config.jobQueueUrl, eventsQueueUrl: config.eventsQueueUrl };
   const handler = async (
     event: unknown,
     context: LambdaContext & { getRemainingTimeInMillis?: () => number },
@@ -63,20 +69,16 @@ export function createLambdaHandler(env: Env, fleetFileText: string | undefined)
       return await scheduledTick(plane, Math.max(1_000, left - 5_000), logger);
     }
     const sqs = v.safeParse(SqsEventSchema, event);
-    if (sqs.success)
-      return await handleSqsBatch(plane, sqs.output.Records as SqsRecord[], queues, logger);
+    if (sqs.success) return await handleSqsBatch(plane, sqs.output.Records, queues, logger);
     return await http(event as LambdaEvent, context);
   };
-  return { plane, handler };
+  return { config, plane, handler };
 }
 
 let built: ReturnType<typeof createLambdaHandler> | undefined;
 
 /** The function's handler: composed once per container from the environment, then reused. */
 export async function handler(event: unknown, context: LambdaContext) {
-  if (!built) {
-    const file = process.env.RUNS_FLEET_CONFIG_FILE;
-    built = createLambdaHandler(process.env, file ? readFileSync(file, "utf8") : undefined);
-  }
+  built ??= createLambdaHandler(process.env);
   return await built.handler(event, context);
 }

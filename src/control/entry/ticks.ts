@@ -25,8 +25,8 @@ export interface SqsRecord {
   receiptHandle: string;
   body: string;
   eventSourceARN: string;
-  attributes?: { ApproximateReceiveCount?: string };
-  messageAttributes?: Record<string, { stringValue?: string }>;
+  attributes?: { ApproximateReceiveCount?: string | undefined } | undefined;
+  messageAttributes?: Record<string, { stringValue?: string | undefined }> | undefined;
 }
 
 /** The queue name at the end of a queue URL or ARN. */

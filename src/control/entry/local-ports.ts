@@ -1,0 +1,104 @@
+import { join } from "node:path";
+import type { Logger } from "../../shared/logger.ts";
+import { ensureTables, tableNames } from "../adapters/aws/tables.ts";
+import { type Embedded, localSecrets, startEmbedded } from "../adapters/local/embedded.ts";
+import { createFileRunnerConfigStore } from "../adapters/local/file-runner-config-store.ts";
+import type { Clock } from "../ports/clock.ts";
+import { awsClients } from "./clients.ts";
+import type { Wiring } from "./compose.ts";
+import { buildGitHub } from "./github.ts";
+import { localRoutes } from "./local-routes.ts";
+import { agentCommand, createAgentCompute } from "./local-runtime.ts";
+import { buildMetrics } from "./metrics.ts";
+import type { LocalSettings } from "./settings.ts";
+import { storePorts, tableDefinitions } from "./store-ports.ts";
+
+/** Local mode's ports, with what its banner shows and how to stop what it started. */
+export interface LocalWiring extends Wiring {
+  embedded: Embedded;
+  /** No GitHub App configured: agents simulate each job. */
+  dryRun: boolean;
+  /** The webhook secret and admin token were generated on this start and saved in the data dir. */
+  generated: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Local mode's ports: embedded DynamoDB (tables created) and SQS with dead-letter queues, local
+ * agent processes as instances, runner configs as files, GitHub (dry-run unless an App is set).
+ */
+export async function buildLocalPorts(
+  settings: LocalSettings,
+  o: { clock: Clock; logger: Logger },
+): Promise<LocalWiring> {
+  const { config } = settings;
+  const { clock, logger } = o;
+  const embedded = await startEmbedded({ dataDir: config.dataDir });
+  const secrets = await localSecrets(config.dataDir, {
+    webhookSecret: config.webhookSecrets[0],
+    adminToken: config.adminToken,
+  });
+  const clients = awsClients({
+    region: config.region,
+    endpoints: { dynamodb: embedded.dynamodbEndpoint, sqs: embedded.sqsEndpoint },
+    local: true,
+  });
+  await ensureTables(clients.dynamodb, tableDefinitions(tableNames(config.tablePrefix)));
+  const stores = storePorts({
+    ...clients,
+    tablePrefix: config.tablePrefix,
+    // The embedded queues have dead-letter queues: redrive them and send bad events there.
+    queues: {
+      jobs: embedded.jobQueueUrl,
+      events: embedded.eventsQueueUrl,
+      jobsDlq: embedded.jobDlqUrl,
+      eventsDlq: embedded.eventsDlqUrl,
+    },
+    clock,
+  });
+  const runnerDir = join(config.dataDir, "runners");
+  const compute = createAgentCompute({
+    ...agentCommand(config),
+    pathEnv: settings.agentEnv,
+    eventsQueueUrl: embedded.eventsQueueUrl,
+    sqsEndpoint: embedded.sqsEndpoint,
+    runnerDir,
+    dataDir: config.dataDir,
+    heartbeatSeconds: config.localHeartbeatSeconds,
+    region: config.region,
+    logLevel: config.logLevel,
+    events: stores.events,
+    clock,
+    logger,
+  });
+  const metrics = buildMetrics(config, clock);
+  const { github, dryRun } = buildGitHub(settings.github, {
+    dryRunJobSeconds: config.dryRunJobSeconds,
+    clock,
+    logger,
+    metrics,
+  });
+  return {
+    ports: {
+      ...stores,
+      compute,
+      github,
+      runnerConfigs: createFileRunnerConfigStore({ dir: runnerDir }),
+      metrics,
+    },
+    access: {
+      webhookSecrets: [secrets.webhookSecret, ...config.webhookSecrets.slice(1)],
+      adminToken: secrets.adminToken,
+    },
+    adminRoutes: [localRoutes({ compute })],
+    embedded,
+    dryRun,
+    generated: secrets.generated,
+    close: async () => {
+      await compute.close();
+      clients.dynamodb.destroy();
+      clients.sqs.destroy();
+      await embedded.stop();
+    },
+  };
+}

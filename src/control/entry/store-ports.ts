@@ -1,0 +1,73 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import {
+  circuitsTableDefinition,
+  createDynamoCircuitStore,
+} from "../adapters/aws/dynamo-circuit-store.ts";
+import { createDynamoInstanceStore } from "../adapters/aws/dynamo-instance-store.ts";
+import { createDynamoJobStore } from "../adapters/aws/dynamo-job-store.ts";
+import { createDynamoLockStore } from "../adapters/aws/dynamo-lock-store.ts";
+import { createDynamoMarkerStore } from "../adapters/aws/dynamo-marker-store.ts";
+import { createSqsEventQueue } from "../adapters/aws/sqs-event-queue.ts";
+import { createSqsJobQueue } from "../adapters/aws/sqs-job-queue.ts";
+import {
+  instancesTableDefinition,
+  jobsTableDefinition,
+  simpleTableDefinition,
+  type TableNames,
+  tableNames,
+} from "../adapters/aws/tables.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Ports } from "./compose.ts";
+
+/** The ports kept in DynamoDB and SQS: the same in AWS mode, local mode and the suites. */
+export type StorePorts = Omit<Ports, "compute" | "github" | "runnerConfigs" | "metrics">;
+
+/** Builds the DynamoDB stores and SQS queues from SDK clients and queue URLs. */
+export function storePorts(o: {
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  tablePrefix: string;
+  queues: {
+    jobs: string;
+    events: string;
+    jobsDlq?: string | undefined;
+    eventsDlq?: string | undefined;
+  };
+  /** Set in AWS mode: records expire by DynamoDB TTL; elsewhere housekeeping sweeps them. */
+  retentionSeconds?: number;
+  clock: Clock;
+}): StorePorts {
+  const tables = tableNames(o.tablePrefix);
+  const { dynamodb: client, clock } = o;
+  const retention =
+    o.retentionSeconds === undefined ? {} : { retentionSeconds: o.retentionSeconds };
+  const { jobsDlq, eventsDlq } = o.queues;
+  return {
+    jobs: createDynamoJobStore({ client, tableName: tables.jobs, clock, ...retention }),
+    instances: createDynamoInstanceStore({
+      client,
+      tableName: tables.instances,
+      clock,
+      ...retention,
+    }),
+    queue: createSqsJobQueue({ client: o.sqs, url: o.queues.jobs }),
+    events: createSqsEventQueue({ client: o.sqs, url: o.queues.events }),
+    circuitStore: createDynamoCircuitStore({ client, tableName: tables.circuits }),
+    markers: createDynamoMarkerStore({ client, tableName: tables.locks, clock }),
+    locks: createDynamoLockStore({ client, tableName: tables.locks, clock }),
+    ...(jobsDlq ? { jobDlq: createSqsJobQueue({ client: o.sqs, url: jobsDlq }) } : {}),
+    ...(eventsDlq ? { eventsDlq: createSqsEventQueue({ client: o.sqs, url: eventsDlq }) } : {}),
+  };
+}
+
+/** Every table the control plane needs, for local mode and tests to create. */
+export function tableDefinitions(tables: TableNames) {
+  return [
+    jobsTableDefinition(tables.jobs),
+    instancesTableDefinition(tables.instances),
+    circuitsTableDefinition(tables.circuits),
+    simpleTableDefinition(tables.locks, "name"),
+    simpleTableDefinition(tables.pools, "name"),
+  ];
+}
