@@ -5,6 +5,7 @@ import {
   explainLabels,
   type LabelError,
 } from "../control/domain/labels.ts";
+import { clip, summariseErrors } from "../control/domain/labels-bounds.ts";
 import type { Candidate, Spec } from "../control/domain/spec.ts";
 import { formatExplanation } from "./format.ts";
 
@@ -46,9 +47,9 @@ function candidateJson(c: Candidate) {
   return { instanceType, vcpu, memoryGiB, arch, onDemandUsdPerHour };
 }
 
-/** Errors for a result that is not an accepted spec. */
+/** Errors for a result that is not an accepted spec; repeats said once, long ones cut. */
 export function errorsOf(result: Explanation): LabelError[] {
-  if (result.outcome === "rejected") return result.errors;
+  if (result.outcome === "rejected") return summariseErrors(result.errors);
   if (result.outcome === "not-ours") {
     return [
       {
@@ -98,7 +99,10 @@ export function explainCommand(
         : { ok: false, errors: errorsOf(result) };
     return { exitCode, stdout: `${JSON.stringify(body, null, 2)}\n`, stderr: "" };
   }
-  const text = formatExplanation(result, errorsOf(result));
+  // The label is echoed in the heading: cut, as it may be of any length.
+  const shown: Explanation =
+    result.outcome === "rejected" ? { ...result, label: clip(result.label, 120) } : result;
+  const text = formatExplanation(shown, errorsOf(result));
   return result.outcome === "accepted"
     ? { exitCode, stdout: text, stderr: "" }
     : { exitCode, stdout: "", stderr: text };

@@ -1,3 +1,4 @@
+import { summariseErrors } from "./labels-bounds.ts";
 import { parseLabels } from "./labels-parse.ts";
 import type { LabelError, LabelOptions, LabelSource } from "./labels-types.ts";
 import { resolveCandidates } from "./resolve.ts";
@@ -48,7 +49,12 @@ export function explainLabels(labels: readonly string[], options: ExplainOptions
   return { outcome: "accepted", spec, label, token, alias, region, arch, candidates };
 }
 
-/** One line for a job's stored `reason`: every problem, in the order found. */
+/**
+ * One line for a job's stored `reason`: every distinct problem in the order found, a repeated
+ * one said once with its count, so the reason stays bounded whatever the label.
+ */
 export function rejectionReason(errors: readonly LabelError[]): string {
-  return errors.map((e) => e.message).join("; ");
+  return summariseErrors(errors)
+    .map((e) => e.message)
+    .join("; ");
 }

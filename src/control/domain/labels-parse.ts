@@ -1,4 +1,5 @@
 import { matchAlias } from "./aliases.ts";
+import { shown } from "./labels-bounds.ts";
 import { parseSpecParts } from "./labels-spec.ts";
 import { type LabelOptions, type LabelParse, marker } from "./labels-types.ts";
 
@@ -30,7 +31,11 @@ export function parseLabels(labels: readonly string[], options: LabelOptions): L
   });
   const [first, ...others] = marked;
   if (first !== undefined && others.length > 0) {
-    const names = marked.map((m) => `"${m.label}"`).join(", ");
+    // Named, but only a few and each cut: there may be thousands, each of any length.
+    const few = marked.slice(0, 3).map((m) => shown(m.label, 40));
+    const rest = marked.length - few.length;
+    const names =
+      rest > 0 ? `${few.join(", ")} and ${rest.toLocaleString("en-US")} more` : few.join(", ");
     return {
       outcome: "rejected",
       label: first.label,

@@ -1,3 +1,4 @@
+import { shown } from "./labels-bounds.ts";
 import { closest } from "./labels-suggest.ts";
 import { defaultSpec, type LabelError, type LabelOptions } from "./labels-types.ts";
 import { type LabelKey, labelKeys, valueParsers } from "./labels-values.ts";
@@ -24,8 +25,8 @@ function unknownKey(key: string): string {
     ? synonyms[key.toLowerCase()]
     : closest(key, labelKeys);
   return guess === undefined || guess === null
-    ? `unknown key "${key}" (keys: ${labelKeys.join(", ")})`
-    : `unknown key "${key}" — did you mean "${guess}"?${guess === key.toLowerCase() ? " (keys are lower case)" : ""}`;
+    ? `unknown key ${shown(key)} (keys: ${labelKeys.join(", ")})`
+    : `unknown key ${shown(key)} — did you mean "${guess}"?${guess === key.toLowerCase() ? " (keys are lower case)" : ""}`;
 }
 
 /**
@@ -46,7 +47,7 @@ export function parseSpecParts(
       continue;
     }
     if (eq < 0) {
-      errors.push({ key: null, message: `expected key=value, got "${part}"` });
+      errors.push({ key: null, message: `expected key=value, got ${shown(part)}` });
       continue;
     }
     const key = part.slice(0, eq);
@@ -56,7 +57,7 @@ export function parseSpecParts(
       continue;
     }
     if (seen.has(key)) {
-      errors.push({ key, message: `key "${key}" is given more than once` });
+      errors.push({ key, message: `key ${shown(key)} is given more than once` });
       continue;
     }
     seen.add(key);

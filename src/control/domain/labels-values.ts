@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { catalogFamilies } from "./catalog.ts";
+import { clip, shown } from "./labels-bounds.ts";
 import { closest } from "./labels-suggest.ts";
 import type { LabelOptions } from "./labels-types.ts";
 import type { Spec } from "./spec.ts";
@@ -47,15 +48,18 @@ function range(
   const parts = raw.split("+");
   const [min, max] = parts.map(Number);
   if (parts.length > 2 || !parts.every((part) => pattern.test(part)) || min === undefined) {
-    return { ok: false, message: `${key} must be N or MIN+MAX, ${allowed} (got "${raw}")` };
+    return { ok: false, message: `${key} must be N or MIN+MAX, ${allowed} (got ${shown(raw)})` };
   }
-  for (const n of max === undefined ? [min] : [min, max]) {
-    if (n < lo || n > hi) {
-      return { ok: false, message: `${key} must be between ${lo} and ${hi} (got ${n})` };
+  for (const [i, n] of [min, max].entries()) {
+    if (n !== undefined && (n < lo || n > hi)) {
+      // The text as written: a long run of digits reads as Infinity once it is a number.
+      const written = parts[i] ?? "";
+      const got = written.length <= 64 ? written : shown(written);
+      return { ok: false, message: `${key} must be between ${lo} and ${hi} (got ${got})` };
     }
   }
   if (max !== undefined && max < min) {
-    return { ok: false, message: `${key}=${raw}: MAX (${max}) is below MIN (${min})` };
+    return { ok: false, message: `${key}=${clip(raw, 64)}: MAX (${max}) is below MIN (${min})` };
   }
   return { ok: true, value: { min, max: max ?? null } };
 }
@@ -70,7 +74,7 @@ function choice<T>(
   // A Map, not an object literal, so `constructor` or `__proto__` are not values.
   const value = spellings.get(raw.toLowerCase());
   return value === undefined
-    ? { ok: false, message: `${key} must be ${allowed} (got "${raw}")` }
+    ? { ok: false, message: `${key} must be ${allowed} (got ${shown(raw)})` }
     : { ok: true, value };
 }
 
@@ -95,7 +99,7 @@ function families(raw: string, options: LabelOptions): ValueResult {
   const names = raw.split("+").map((name) => name.toLowerCase());
   if (names.some((name) => name === "")) {
     return bad(
-      `family must be one or more families joined by "+", e.g. family=c7g+m7g (got "${raw}")`,
+      `family must be one or more families joined by "+", e.g. family=c7g+m7g (got ${shown(raw)})`,
     );
   }
   const known = catalogFamilies(options.catalog);
@@ -104,8 +108,8 @@ function families(raw: string, options: LabelOptions): ValueResult {
     .map((name) => {
       const guess = closest(name, known);
       return guess === null
-        ? `family "${name}" is not in the catalog (families: ${known.join(", ")})`
-        : `family "${name}" is not in the catalog — did you mean "${guess}"?`;
+        ? `family ${shown(name)} is not in the catalog (families: ${known.join(", ")})`
+        : `family ${shown(name)} is not in the catalog — did you mean "${guess}"?`;
     });
   if (problems.length > 0) return bad(...problems);
   return ok({ families: [...new Set(names)] });
@@ -114,14 +118,17 @@ function families(raw: string, options: LabelOptions): ValueResult {
 function region(raw: string, options: LabelOptions): ValueResult {
   const name = raw.toLowerCase();
   if (options.regions.includes(name)) return ok({ region: name });
-  return bad(`region "${raw}" is not configured (regions: ${options.regions.join(", ")})`);
+  return bad(`region ${shown(raw)} is not configured (regions: ${options.regions.join(", ")})`);
 }
 
 function env(raw: string, options: LabelOptions): ValueResult {
   const name = raw.toLowerCase();
-  if (!v.is(EnvSchema, name)) return bad(`env must match ^[a-z][a-z0-9-]{0,31}$ (got "${raw}")`);
+  if (!v.is(EnvSchema, name))
+    return bad(`env must match ^[a-z][a-z0-9-]{0,31}$ (got ${shown(raw)})`);
   if (options.environments.includes(name)) return ok({ env: name });
-  return bad(`env "${name}" is not configured (environments: ${options.environments.join(", ")})`);
+  return bad(
+    `env ${shown(name)} is not configured (environments: ${options.environments.join(", ")})`,
+  );
 }
 
 /** Parses the value of each key into the spec fields it sets. */
@@ -148,17 +155,17 @@ export const valueParsers: Record<LabelKey, (raw: string, options: LabelOptions)
   gen: (raw) => {
     const n = wholeNumber.test(raw) ? Number(raw) : Number.NaN;
     if (n >= 1 && n <= 10) return ok({ gen: n });
-    return bad(`gen must be a whole number 1–10 (got "${raw}")`);
+    return bad(`gen must be a whole number 1–10 (got ${shown(raw)})`);
   },
   disk: (raw) => {
     const n = wholeNumber.test(raw) ? Number(raw) : Number.NaN;
     if (n >= 1 && n <= 16384) return ok({ diskGiB: n });
-    return bad(`disk must be a whole number of GiB 1–16384 (got "${raw}")`);
+    return bad(`disk must be a whole number of GiB 1–16384 (got ${shown(raw)})`);
   },
   pool: (raw) =>
     v.is(PoolSchema, raw)
       ? ok({ pool: raw })
-      : bad(`pool must match ^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$ (got "${raw}")`),
+      : bad(`pool must match ^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$ (got ${shown(raw)})`),
   spot: (raw) =>
     result(choice("spot", raw, same("true", "false"), "true or false"), (spot) => ({
       spot: spot === "true",

@@ -5,14 +5,22 @@ import { type Job, JobStatusSchema } from "../domain/job.ts";
 import type { JobStore } from "../ports/job-store.ts";
 import { timingSafeEqual } from "./signature.ts";
 
+/** `<scheme> <credentials>`, the scheme a token (RFC 9110 §11.4), one or more spaces between. */
+const credentials = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) +(\S+) *$/;
+
+/** The bearer token of an `Authorization` header; the scheme is case-insensitive (RFC 9110). */
+export function bearerToken(header: string | undefined): string {
+  const match = credentials.exec(header ?? "");
+  return match && match[1]?.toLowerCase() === "bearer" ? (match[2] ?? "") : "";
+}
+
 /** Requires `Authorization: Bearer <admin token>` on every route below it. */
 export function requireBearer(token: string) {
   return async (
     c: { req: { header(name: string): string | undefined } },
     next: () => Promise<void>,
   ) => {
-    const header = c.req.header("authorization") ?? "";
-    const given = header.startsWith("Bearer ") ? header.slice("Bearer ".length) : "";
+    const given = bearerToken(c.req.header("authorization"));
     if (!given || !timingSafeEqual(given, token)) {
       throw new HTTPException(401, { message: "missing or invalid bearer token" });
     }

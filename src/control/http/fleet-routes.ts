@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
+import type { Catalog } from "../domain/catalog.ts";
+import { defaultCatalog } from "../domain/catalog-default.ts";
 import type { CircuitState } from "../domain/circuit.ts";
 import { type Instance, InstanceStateSchema } from "../domain/instance.ts";
 import type { InstanceStore } from "../ports/instance-store.ts";
@@ -57,8 +59,11 @@ const InstanceId = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "is not an instance id"),
 );
+// EC2's names are short (`u7in-32tb.224xlarge` is among the longest); the bound keeps any
+// string that reaches the circuits table well inside a key.
 const InstanceType = v.pipe(
   v.string(),
+  v.maxLength(64, "is longer than any instance type (at most 64 characters)"),
   v.regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "is not an instance type (like c7g.large)"),
 );
 
@@ -74,7 +79,13 @@ function parseOr400<T extends v.GenericSchema>(
 }
 
 /** `GET /api/instances[/:id]`, `GET /api/circuits`, `POST /api/circuits/:instanceType/reset`. */
-export function fleetRoutes(deps: { instances: InstanceStore; circuits: CircuitService }) {
+export function fleetRoutes(deps: {
+  instances: InstanceStore;
+  circuits: CircuitService;
+  /** The types labels resolve to; a circuit of any other type cannot exist (default catalog). */
+  catalog?: Catalog;
+}) {
+  const known = new Set((deps.catalog ?? defaultCatalog).types.map((t) => t.instanceType));
   const app = new Hono();
   app.get("/api/instances", async (c) => {
     const q = parseOr400(InstanceQuery, c.req.query(), "invalid query:");
@@ -99,6 +110,13 @@ export function fleetRoutes(deps: { instances: InstanceStore; circuits: CircuitS
   );
   app.post("/api/circuits/:instanceType/reset", async (c) => {
     const type = parseOr400(InstanceType, c.req.param("instanceType"), "instanceType");
+    // Only a real type: one the catalog lists, or one that has a circuit (a type dropped from
+    // the catalog since). Anything else would store a circuit for a type that never launches.
+    if (!known.has(type) && !(await deps.circuits.list()).some((s) => s.instanceType === type)) {
+      throw new HTTPException(404, {
+        message: `instance type ${type} is not in the catalog and has no circuit`,
+      });
+    }
     return c.json(circuitView(await deps.circuits.reset(type)));
   });
   return app;

@@ -1,11 +1,8 @@
 import { Hono } from "hono";
 import type { Clock } from "../ports/clock.ts";
+import { type Check, createProbe } from "./health-probe.ts";
 
-/** A dependency readiness probe. */
-export interface Check {
-  name: string;
-  ping(): Promise<void>;
-}
+export type { Check, CheckResult, CheckState } from "./health-probe.ts";
 
 export interface HealthDeps {
   checks: readonly Check[];
@@ -13,44 +10,24 @@ export interface HealthDeps {
   startedAt: number;
   version: string;
   mode: string;
-  /** How long a dependency may take before it counts as down. */
+  /** How long a request waits for a dependency before reporting it slow (default 2 s). */
   timeoutMs?: number;
-}
-
-interface CheckResult {
-  name: string;
-  ok: boolean;
-  latencyMs: number;
-  error?: string;
-}
-
-async function runCheck(check: Check, timeoutMs: number, clock: Clock): Promise<CheckResult> {
-  const start = clock.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    await Promise.race([
-      check.ping(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    return { name: check.name, ok: true, latencyMs: clock.now() - start };
-  } catch (err) {
-    return {
-      name: check.name,
-      ok: false,
-      latencyMs: clock.now() - start,
-      error: err instanceof Error ? err.message : String(err),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+  /**
+   * How long after its last good answer a slow dependency still counts as up (default 30 s):
+   * readiness fails when a dependency is down, not when it is busy for a moment.
+   */
+  staleAfterMs?: number;
 }
 
 /** `/healthz` (alive), `/readyz` (dependencies answer), `/health` (details for people). */
 export function healthRoutes(deps: HealthDeps) {
-  const timeoutMs = deps.timeoutMs ?? 2000;
-  const all = () => Promise.all(deps.checks.map((c) => runCheck(c, timeoutMs, deps.clock)));
+  const options = {
+    timeoutMs: deps.timeoutMs ?? 2000,
+    staleAfterMs: deps.staleAfterMs ?? 30_000,
+    clock: deps.clock,
+  };
+  const probes = deps.checks.map((check) => createProbe(check, options));
+  const all = () => Promise.all(probes.map((probe) => probe()));
   const app = new Hono();
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get("/readyz", async (c) => {

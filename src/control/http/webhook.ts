@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import type { Logger } from "../../shared/logger.ts";
+import { clip } from "../domain/labels-bounds.ts";
 import { WorkflowJobEventSchema } from "../domain/workflow-job-event.ts";
 import { contextFromTraceparent, withSpan } from "../services/common/tracing.ts";
 import type { Intake } from "../services/intake/intake.ts";
@@ -36,7 +37,8 @@ export function webhookRoutes(deps: WebhookDeps) {
       if (!ok) throw new HTTPException(401, { message: "missing or invalid X-Hub-Signature-256" });
 
       const event = c.req.header("x-github-event") ?? "";
-      const deliveryId = c.req.header("x-github-delivery") ?? "unknown";
+      // A GUID from GitHub; it is stored on the job, so anything longer is cut.
+      const deliveryId = clip(c.req.header("x-github-delivery") ?? "unknown", 128);
       let body: unknown;
       try {
         body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));

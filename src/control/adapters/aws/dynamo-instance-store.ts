@@ -1,9 +1,10 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { type Instance, InstanceSchema } from "../../domain/instance.ts";
+import * as v from "valibot";
+import { type Instance, type InstanceLifeState, InstanceSchema } from "../../domain/instance.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { InstanceStore } from "../../ports/instance-store.ts";
-import { readPage } from "./dynamo-paging.ts";
+import { CursorPart, readPage } from "./dynamo-paging.ts";
 import { itemParser, recordOps } from "./dynamo-records.ts";
 import { conditionalSend } from "./dynamo-update.ts";
 
@@ -12,6 +13,12 @@ export const instanceFromItem: (item: Record<string, unknown>) => Instance = ite
   InstanceSchema,
   (item) => `instance item ${String(item.instanceId)}`,
 );
+
+/** A cursor of a scan of the table: its key alone. */
+const tableCursor = v.strictObject({ instanceId: CursorPart });
+/** A cursor of the `by-state` index: the table's key and the index's, for this state only. */
+const byStateCursor = (state: InstanceLifeState) =>
+  v.strictObject({ instanceId: CursorPart, state: v.literal(state), launchedAt: CursorPart });
 
 /** InstanceStore on a DynamoDB table keyed by `instanceId`, with a `by-state` index. */
 export function createDynamoInstanceStore(options: {
@@ -95,6 +102,7 @@ export function createDynamoInstanceStore(options: {
       const { items, next } = await readPage(doc, request, {
         limit: query.limit,
         cursor: query.cursor,
+        cursorShape: query.state ? byStateCursor(query.state) : tableCursor,
         parse: instanceFromItem,
         action: "listing instances",
       });

@@ -1,11 +1,18 @@
 import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import * as v from "valibot";
 import { ConflictError } from "../../domain/errors.ts";
-import { canTransition, isTerminal, type Job, JobSchema } from "../../domain/job.ts";
+import {
+  canTransition,
+  isTerminal,
+  type Job,
+  JobSchema,
+  type JobStatus,
+} from "../../domain/job.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { JobPage, JobStore } from "../../ports/job-store.ts";
 import { fromAwsError } from "./aws-errors.ts";
-import { readAll, readPage } from "./dynamo-paging.ts";
+import { CursorPart, readAll, readPage } from "./dynamo-paging.ts";
 import { itemParser, recordOps } from "./dynamo-records.ts";
 
 /** Parses an item read back from DynamoDB; a corrupt item is an error, never a cast. */
@@ -13,6 +20,12 @@ export const jobFromItem: (item: Record<string, unknown>) => Job = itemParser(
   JobSchema,
   (item) => `job item ${String(item.jobId)}`,
 );
+
+/** A cursor of a scan of the table: its key alone. */
+const tableCursor = v.strictObject({ jobId: CursorPart });
+/** A cursor of the `by-status` index: the table's key and the index's, for this status only. */
+const byStatusCursor = (status: JobStatus) =>
+  v.strictObject({ jobId: CursorPart, status: v.literal(status), updatedAt: CursorPart });
 
 /** JobStore on a DynamoDB table keyed by `jobId`, with `by-status` and `by-instance` indexes. */
 export function createDynamoJobStore(options: {
@@ -74,9 +87,17 @@ export function createDynamoJobStore(options: {
           ExpressionAttributeValues: { ":status": query.status },
           ScanIndexForward: false,
         };
-        return page(doc, { query: byStatus }, paging);
+        return page(
+          doc,
+          { query: byStatus },
+          { ...paging, cursorShape: byStatusCursor(query.status) },
+        );
       }
-      const all = await page(doc, { scan: { TableName: tableName } }, paging);
+      const all = await page(
+        doc,
+        { scan: { TableName: tableName } },
+        { ...paging, cursorShape: tableCursor },
+      );
       all.jobs.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
       return all;
     },
@@ -96,6 +117,7 @@ export function createDynamoJobStore(options: {
         {
           limit: query.limit,
           cursor: query.cursor,
+          cursorShape: byStatusCursor(query.status),
           parse: jobFromItem,
           action: `listing ${query.status} jobs updated before ${query.updatedBefore}`,
         },

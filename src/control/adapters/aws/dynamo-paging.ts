@@ -5,28 +5,53 @@ import {
   ScanCommand,
   type ScanCommandInput,
 } from "@aws-sdk/lib-dynamodb";
+import * as v from "valibot";
 import { ValidationError } from "../../domain/errors.ts";
 import { fromAwsError } from "./aws-errors.ts";
 
-/** Encodes a DynamoDB LastEvaluatedKey as an opaque URL-safe cursor. */
+/** A key attribute in a cursor: a non-empty string, short enough for any key of ours. */
+export const CursorPart = v.pipe(v.string(), v.minLength(1), v.maxLength(256));
+
+/**
+ * What one list's cursor may hold: exactly the key attributes that list pages by (the table's key,
+ * plus the index's when it reads an index), each checked; build it with `v.strictObject`.
+ */
+export type CursorShape = v.GenericSchema<unknown, Record<string, string>>;
+
+/** Encodes a DynamoDB LastEvaluatedKey as an opaque URL-safe cursor (base64url of JSON). */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
   if (!key) return undefined;
-  return btoa(JSON.stringify(key)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  const bytes = new TextEncoder().encode(JSON.stringify(key));
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
 }
 
-/** Decodes a cursor made by `encodeCursor`; returns undefined for anything malformed. */
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
+/**
+ * Decodes a cursor made by `encodeCursor` for the list `shape` describes. Anything else (not
+ * base64url JSON, another list's cursor, a forged key) is a ValidationError that says so: a start
+ * key DynamoDB would refuse must never reach it.
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  shape: CursorShape,
+): Record<string, string> | undefined {
+  if (cursor === undefined || cursor === "") return undefined;
+  let value: unknown;
   try {
-    const json = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    const value: unknown = JSON.parse(json);
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-    for (const v of Object.values(value))
-      if (typeof v !== "string" && typeof v !== "number") return undefined;
-    return value as Record<string, unknown>;
+    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
-    return undefined;
+    throw new ValidationError("invalid cursor: not a cursor this API handed out");
   }
+  const parsed = v.safeParse(shape, value);
+  if (!parsed.success) {
+    throw new ValidationError(
+      "invalid cursor: it does not belong to this list (use the `next` of the same query)",
+    );
+  }
+  return parsed.output;
 }
 
 /** A Query (with its key condition) or a Scan, minus the paging the helpers below add. */
@@ -46,7 +71,8 @@ async function send(
 
 /**
  * One page of a Query or Scan from an opaque cursor, items parsed; the cursor of the next page
- * when there is one. A cursor that does not decode is a ValidationError (the caller's mistake).
+ * when there is one. A cursor that is not one of this read's is a ValidationError (the caller's
+ * mistake, answered 400), checked before anything is sent.
  */
 export async function readPage<T>(
   doc: DynamoDBDocumentClient,
@@ -54,12 +80,13 @@ export async function readPage<T>(
   o: {
     limit: number;
     cursor?: string | undefined;
+    /** The key attributes this read pages by; a cursor holding anything else is refused. */
+    cursorShape: CursorShape;
     parse(item: Record<string, unknown>): T;
     action: string;
   },
 ): Promise<{ items: T[]; next?: string }> {
-  const startKey = decodeCursor(o.cursor);
-  if (o.cursor !== undefined && startKey === undefined) throw new ValidationError("invalid cursor");
+  const startKey = decodeCursor(o.cursor, o.cursorShape);
   try {
     const out = await send(doc, request, { Limit: o.limit, ExclusiveStartKey: startKey });
     const items = (out.Items ?? []).map(o.parse);

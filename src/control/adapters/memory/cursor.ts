@@ -9,14 +9,21 @@ export function encodeKey(key: readonly string[]): string {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
 }
 
-/** Decodes a cursor made by `encodeKey`; undefined for anything malformed. */
+/** Longest part a cursor may carry, as the DynamoDB stores' cursors are bounded. */
+export const maxKeyPartChars = 256;
+
+/** Decodes a cursor made by `encodeKey`; undefined for anything malformed or oversized. */
 export function decodeKey(cursor: string, length: number): string[] | undefined {
+  // Checked before decoding: a cursor longer than any key we hand out is not one of ours.
+  if (cursor.length > 4 * length * maxKeyPartChars) return undefined;
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
     const value: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
     if (!Array.isArray(value) || value.length !== length) return undefined;
-    return value.every((part) => typeof part === "string") ? (value as string[]) : undefined;
+    const parts = value.filter((part): part is string => typeof part === "string");
+    const fits = parts.length === length && parts.every((p) => p.length <= maxKeyPartChars);
+    return fits ? parts : undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import type { Logger } from "../../../shared/logger.ts";
 import type { Job } from "../../domain/job.ts";
+import { clip, maxReasonChars, oversizedLabels } from "../../domain/labels-bounds.ts";
 import { rerunMarkerName } from "../../domain/rerun-marker.ts";
 import type { WorkflowJobEvent } from "../../domain/workflow-job-event.ts";
 import type { Clock } from "../../ports/clock.ts";
@@ -10,7 +11,7 @@ import { sendJob } from "../common/requeue.ts";
 import { iso } from "../common/time.ts";
 import { annotate } from "../common/tracing.ts";
 import type { IntakeResult } from "./intake-result.ts";
-import type { ResolveLabels } from "./label-resolver.ts";
+import type { LabelResolution, ResolveLabels } from "./label-resolver.ts";
 import { newJob } from "./new-job.ts";
 import { applyProgress } from "./progress.ts";
 
@@ -44,9 +45,20 @@ export function createIntake(deps: IntakeDeps) {
   /** `queued`: store the job (idempotent), then enqueue it. Answer only after both. */
   const onQueued = async (event: WorkflowJobEvent, deliveryId: string): Promise<IntakeResult> => {
     const jobId = String(event.workflow_job.id);
-    const resolution = deps.resolveLabels(event.workflow_job.labels);
-    if (resolution.kind === "not-ours")
+    const resolved = deps.resolveLabels(event.workflow_job.labels);
+    if (resolved.kind === "not-ours")
       return { outcome: "ignored", jobId, reason: "no runs-fleet label" };
+    // Labels too large to keep whole are refused even when they parse: the job is stored
+    // `rejected` with a bounded copy of them, so the record fits its store and nothing is lost.
+    const oversized = oversizedLabels(event.workflow_job.labels);
+    const resolution: LabelResolution =
+      oversized === null
+        ? resolved
+        : {
+            kind: "rejected",
+            spec: resolved.spec,
+            reason: resolved.kind === "rejected" ? `${oversized}; ${resolved.reason}` : oversized,
+          };
 
     const status = resolution.kind === "accepted" ? "queued" : "rejected";
     const base = newJob(event, deliveryId, status, iso(clock.now()));
@@ -67,7 +79,7 @@ export function createIntake(deps: IntakeDeps) {
                 }
               : {}),
           }
-        : { ...base, spec: resolution.spec, reason: resolution.reason };
+        : { ...base, spec: resolution.spec, reason: clip(resolution.reason, maxReasonChars) };
     const { created, job: stored } = await jobs.create(job);
     if (!created) {
       logger.info("duplicate delivery ignored", { jobId, deliveryId, status: stored.status });
@@ -100,7 +112,8 @@ export function createIntake(deps: IntakeDeps) {
       annotate({
         "runs_fleet.job_id": String(event.workflow_job.id),
         "runs_fleet.repo": event.repository.full_name,
-        "runs_fleet.labels": event.workflow_job.labels.join(","),
+        // Cut: a span attribute is no place for labels of any size.
+        "runs_fleet.labels": clip(event.workflow_job.labels.join(","), 1024),
         "runs_fleet.action": event.action,
       });
       switch (event.action) {

@@ -1,6 +1,7 @@
 import type { Alias } from "../../domain/aliases.ts";
 import type { Catalog } from "../../domain/catalog.ts";
 import { defaultCatalog } from "../../domain/catalog-default.ts";
+import { clip } from "../../domain/labels-bounds.ts";
 import { explainLabels, rejectionReason } from "../../domain/labels-explain.ts";
 import type { Candidate, Spec } from "../../domain/spec.ts";
 
@@ -37,7 +38,7 @@ export function createLabelResolver(options: {
         return {
           kind: "rejected",
           spec: result.spec,
-          reason: `${result.label}: ${rejectionReason(result.errors)}`,
+          reason: `${clip(result.label, 120)}: ${rejectionReason(result.errors)}`,
         };
       case "accepted":
         return { kind: "accepted", spec: result.spec, candidates: result.candidates };

@@ -1,4 +1,5 @@
 import type { Job, JobStatus } from "../../domain/job.ts";
+import { storedLabels } from "../../domain/labels-bounds.ts";
 import type { WorkflowJobEvent } from "../../domain/workflow-job-event.ts";
 import { currentTraceparent } from "../common/tracing.ts";
 
@@ -21,7 +22,7 @@ export function newJob(
     workflowName: wj.workflow_name ?? null,
     jobName: wj.name ?? null,
     installationId: event.installation?.id ?? null,
-    labels: [...wj.labels],
+    labels: storedLabels(wj.labels),
     spec: null,
     candidates: [],
     status,
