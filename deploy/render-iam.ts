@@ -7,6 +7,8 @@
  *
  * `${AWS::Region}`-style references become `<region>`, `<account-id>`, `<partition>`, and each
  * template parameter becomes its kebab-case name in angle brackets (`${Prefix}` → `<prefix>`).
+ * A statement the template includes only under a condition (`Fn::If` with `AWS::NoValue`) is
+ * kept; the README of deploy/iam/ says when to drop it.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,15 +17,17 @@ import { readTemplate, type Template } from "./cfn-yaml.ts";
 /** One standalone document: its file under deploy/iam/ and where it sits in the template. */
 export interface IamDocumentSource {
   file: string;
-  role: string;
-  part: "trust" | "policy";
+  /** A role, or (for `queue-policy`) an `AWS::SQS::QueuePolicy`. */
+  resource: string;
+  part: "trust" | "policy" | "queue-policy";
 }
 
 export const iamDocumentSources: readonly IamDocumentSource[] = [
-  { file: "control-plane-policy.json", role: "ControlPlaneRole", part: "policy" },
-  { file: "control-plane-trust.json", role: "ControlPlaneRole", part: "trust" },
-  { file: "runner-policy.json", role: "RunnerRole", part: "policy" },
-  { file: "runner-trust.json", role: "RunnerRole", part: "trust" },
+  { file: "control-plane-policy.json", resource: "ControlPlaneRole", part: "policy" },
+  { file: "control-plane-trust.json", resource: "ControlPlaneRole", part: "trust" },
+  { file: "runner-policy.json", resource: "RunnerRole", part: "policy" },
+  { file: "runner-trust.json", resource: "RunnerRole", part: "trust" },
+  { file: "ec2-events-queue-policy.json", resource: "Ec2EventsQueuePolicy", part: "queue-policy" },
 ];
 
 export const iamDir = fileURLToPath(new URL("./iam/", import.meta.url));
@@ -48,6 +52,15 @@ function substitute(text: string, template: Template): string {
   });
 }
 
+/** The kept branch of `Fn::If [condition, value, AWS::NoValue]`, or undefined for others. */
+function optionalValue(arg: unknown): unknown {
+  if (!Array.isArray(arg) || arg.length !== 3) return undefined;
+  const otherwise = arg[2] as { Ref?: unknown } | null;
+  return otherwise && typeof otherwise === "object" && otherwise.Ref === "AWS::NoValue"
+    ? arg[1]
+    : undefined;
+}
+
 /**
  * The value with every `Fn::Sub` rendered. Policies name resources by their fixed names, never
  * by `Ref`/`GetAtt`, so the standalone form needs nothing but these placeholders.
@@ -61,6 +74,8 @@ export function renderStandalone(value: unknown, template: Template): unknown {
     if (entries.length === 1 && first && (first[0] === "Ref" || first[0].startsWith("Fn::"))) {
       if (first[0] === "Fn::Sub" && typeof first[1] === "string")
         return substitute(first[1], template);
+      const kept = first[0] === "Fn::If" ? optionalValue(first[1]) : undefined;
+      if (kept !== undefined) return renderStandalone(kept, template);
       throw new Error(`${first[0]} cannot be rendered standalone: use Fn::Sub with fixed names`);
     }
     return Object.fromEntries(entries.map(([k, x]) => [k, renderStandalone(x, template)]));
@@ -68,14 +83,15 @@ export function renderStandalone(value: unknown, template: Template): unknown {
   return value;
 }
 
-/** The template's trust or permissions document of one role, still in template form. */
+/** The template's trust, permissions or queue policy document, still in template form. */
 export function roleDocument(template: Template, source: IamDocumentSource): unknown {
-  const props = template.Resources[source.role]?.Properties;
-  if (!props) throw new Error(`the template has no ${source.role}`);
+  const props = template.Resources[source.resource]?.Properties;
+  if (!props) throw new Error(`the template has no ${source.resource}`);
   if (source.part === "trust") return props.AssumeRolePolicyDocument;
+  if (source.part === "queue-policy") return props.PolicyDocument;
   const policies = props.Policies;
   if (!Array.isArray(policies) || policies.length !== 1)
-    throw new Error(`${source.role} should have exactly one inline policy`);
+    throw new Error(`${source.resource} should have exactly one inline policy`);
   return (policies[0] as { PolicyDocument?: unknown }).PolicyDocument;
 }
 

@@ -43,6 +43,9 @@ function getAtt(ctx: EvalContext, id: string, attr: string, ev: Evaluator): stri
     return `arn:aws:sqs:${region}:${accountId}:${String(ev(resource.Properties.QueueName))}`;
   if (resource.Type === "AWS::Events::Rule" && attr === "Arn")
     return `arn:aws:events:${region}:${accountId}:rule/${String(ev(resource.Properties.Name))}`;
+  // A role's unique id: `AROA` and upper-case letters and digits.
+  if (resource.Type === "AWS::IAM::Role" && attr === "RoleId")
+    return `AROA${id.toUpperCase().replace(/[^A-Z0-9]/g, "")}`;
   if (resource.Type === "AWS::Lambda::Url" && attr === "FunctionUrl")
     return "https://abcdefghijklmnop.lambda-url.us-east-1.on.aws/";
   return `<${id}.${attr}>`;

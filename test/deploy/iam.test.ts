@@ -7,13 +7,19 @@ import {
   renderIamFiles,
   renderStandalone,
 } from "../../deploy/render-iam.ts";
+import { RUNNER_CONFIG_READER_TAG } from "../../src/control/adapters/aws/ssm-runner-config-store.ts";
 import { tableNames } from "../../src/control/adapters/aws/tables.ts";
 import { FleetTag } from "../../src/control/domain/launch-slot.ts";
 import { runnerConfigParameterNames } from "../../src/shared/runner-config.ts";
-import { evaluate } from "./cfn-eval.ts";
+import { type EvalContext, evaluate } from "./cfn-eval.ts";
 
 const template = readTemplate();
-const ctx = { template, parameters: { ArtifactBucket: "artifacts", ArtifactPrefix: "agent/" } };
+const kmsKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab";
+const withoutKey = {
+  template,
+  parameters: { ArtifactBucket: "artifacts", ArtifactPrefix: "agent/" },
+};
+const ctx = { ...withoutKey, parameters: { ...withoutKey.parameters, SsmKmsKeyId: kmsKeyId } };
 
 interface Statement {
   Sid: string;
@@ -23,8 +29,8 @@ interface Statement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
-function statements(role: string): Statement[] {
-  const policies = evaluate(ctx, template.Resources[role]?.Properties.Policies) as {
+function statements(role: string, context: EvalContext = ctx): Statement[] {
+  const policies = evaluate(context, template.Resources[role]?.Properties.Policies) as {
     PolicyDocument: { Statement: Statement[] };
   }[];
   return policies.flatMap((p) => p.PolicyDocument.Statement);
@@ -40,6 +46,9 @@ function allowing(role: string, action: string, arn: string): Statement[] {
   );
 }
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** IAM's StringLike: `*` matches any run of characters. */
+const like = (pattern: string, value: string) =>
+  new RegExp(`^${pattern.split("*").map(escapeRegex).join(".*")}$`).test(value);
 
 const prefix = "runs-fleet-";
 const arn = (service: string, resource: string) =>
@@ -89,8 +98,8 @@ describe("IAM: the control plane", () => {
     );
   });
 
-  it("consumes, re-sends and redrives all four queues", () => {
-    for (const q of ["jobs", "jobs-dlq", "events", "events-dlq"]) {
+  it("consumes, re-sends and redrives all six queues", () => {
+    for (const q of ["jobs", "jobs-dlq", "events", "events-dlq", "ec2-events", "ec2-events-dlq"]) {
       for (const action of [
         "sqs:ReceiveMessage",
         "sqs:DeleteMessage",
@@ -106,11 +115,35 @@ describe("IAM: the control plane", () => {
 
   it("writes runner configs where the agent looks for them", () => {
     const dir = runnerConfigParameterNames("i-0123456789abcdef0", "/runs-fleet");
-    for (const action of ["ssm:PutParameter", "ssm:GetParameters", "ssm:DeleteParameters"])
+    // Tags are written with PutParameter, which needs AddTagsToResource too.
+    for (const action of [
+      "ssm:PutParameter",
+      "ssm:AddTagsToResource",
+      "ssm:GetParameters",
+      "ssm:DeleteParameters",
+    ])
       expect(allowing(role, action, arn("ssm", `parameter${dir.first}`))).toHaveLength(1);
     expect(allowing(role, "ssm:PutParameter", arn("ssm", "parameter/other/app/secret"))).toEqual(
       [],
     );
+  });
+
+  it("encrypts and decrypts runner configs with the configured key, through SSM only", () => {
+    const key = arn("kms", `key/${kmsKeyId}`);
+    for (const action of ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]) {
+      const [found] = allowing(role, action, key);
+      expect(found?.Condition, action).toEqual({
+        StringEquals: { "kms:ViaService": "ssm.us-east-1.amazonaws.com" },
+        StringLike: {
+          "kms:EncryptionContext:PARAMETER_ARN": arn("ssm", "parameter/runs-fleet/runners/*"),
+        },
+      });
+    }
+    const kmsActions = (context: EvalContext) =>
+      statements(role, context)
+        .flatMap((s) => list(s.Action))
+        .filter((a) => a.startsWith("kms:"));
+    expect(kmsActions(withoutKey)).toEqual([]);
   });
 
   it("launches only tagged instances from its own templates, and passes only the runner role", () => {
@@ -147,20 +180,56 @@ describe("IAM: the control plane", () => {
 describe("IAM: the runner instances", () => {
   const role = "RunnerRole";
 
-  it("may terminate only instances tagged runs-fleet:managed=true", () => {
-    const found = allowing(role, "ec2:TerminateInstances", arn("ec2", "instance/i-1"));
-    expect(found).toHaveLength(1);
-    expect(found[0]?.Condition).toEqual(managedOnly);
-    expect(statements(role).flatMap((s) => list(s.Action))).not.toContain("ec2:StopInstances");
+  it("has no EC2 right at all: an instance ends itself by shutting down", () => {
+    expect(
+      statements(role)
+        .flatMap((s) => list(s.Action))
+        .filter((a) => a.startsWith("ec2:")),
+    ).toEqual([]);
   });
 
-  it("sends to the events queue only, and takes runner configs", () => {
+  it("sends to the agent events queue only", () => {
     expect(allowing(role, "sqs:SendMessage", arn("sqs", `${prefix}events`))).toHaveLength(1);
-    expect(allowing(role, "sqs:SendMessage", arn("sqs", `${prefix}jobs`))).toEqual([]);
-    const dir = runnerConfigParameterNames("i-0123456789abcdef0", "/runs-fleet").dir;
-    for (const action of ["ssm:GetParametersByPath", "ssm:DeleteParameters"])
-      expect(allowing(role, action, arn("ssm", `parameter${dir}`))).toHaveLength(1);
-    expect(allowing(role, "ssm:PutParameter", arn("ssm", `parameter${dir}`))).toEqual([]);
+    for (const q of ["jobs", "ec2-events", "events-dlq"])
+      expect(allowing(role, "sqs:SendMessage", arn("sqs", `${prefix}${q}`)), q).toEqual([]);
+  });
+
+  it("reads and deletes by name only the configs tagged for its own session, and never lists", () => {
+    const names = runnerConfigParameterNames("i-0123456789abcdef0", "/runs-fleet");
+    for (const action of [
+      "ssm:GetParameter",
+      "ssm:GetParameters",
+      "ssm:DeleteParameter",
+      "ssm:DeleteParameters",
+    ]) {
+      const found = allowing(role, action, arn("ssm", `parameter${names.first}`));
+      expect(found, action).toHaveLength(1);
+      expect(found[0]?.Condition, action).toEqual({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
+        StringEquals: { [`ssm:resourceTag/${RUNNER_CONFIG_READER_TAG}`]: "${aws:userid}" },
+      });
+    }
+    const actions = statements(role).flatMap((s) => list(s.Action));
+    expect(actions).not.toContain("ssm:GetParametersByPath");
+    expect(actions).not.toContain("ssm:PutParameter");
+  });
+
+  it("decrypts with the configured key only runner configs, through SSM", () => {
+    const [found] = allowing(role, "kms:Decrypt", arn("kms", `key/${kmsKeyId}`));
+    expect(found?.Condition?.StringEquals).toEqual({
+      "kms:ViaService": "ssm.us-east-1.amazonaws.com",
+    });
+    const pattern = String(found?.Condition?.StringLike?.["kms:EncryptionContext:PARAMETER_ARN"]);
+    const names = runnerConfigParameterNames("i-0123456789abcdef0", "/runs-fleet");
+    expect(like(pattern, arn("ssm", `parameter${names.first}`))).toBe(true);
+    expect(like(pattern, arn("ssm", `parameter${names.second}`))).toBe(true);
+    expect(like(pattern, arn("ssm", "parameter/runs-fleet/other/secret"))).toBe(false);
+    expect(like(pattern, arn("ssm", "parameter/app/secret"))).toBe(false);
+    expect(
+      statements(role, withoutKey)
+        .flatMap((s) => list(s.Action))
+        .filter((a) => a.startsWith("kms:")),
+    ).toEqual([]);
   });
 
   it("reads the agent artifacts under the artifact prefix only", () => {

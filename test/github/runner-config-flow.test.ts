@@ -51,7 +51,8 @@ describe("runner config from GitHub to the agent", () => {
           instanceId: "i-0123456789abcdef0",
         });
         expect(config.kind === "jit" && config.encodedJitConfig.length).toBeGreaterThan(4096);
-        const store = createSsmRunnerConfigStore({ client });
+        // As deployed: each part tagged for the instance's own session.
+        const store = createSsmRunnerConfigStore({ client, runnerRoleId: "AROAEXAMPLERUNNER" });
         await store.put("i-0123456789abcdef0", config);
 
         const agent = agentSsmStore({ client, prefix: "/runs-fleet" });

@@ -1,4 +1,10 @@
-import { GetParametersByPathCommand, type Parameter, SSMClient } from "@aws-sdk/client-ssm";
+import {
+  DescribeParametersCommand,
+  GetParametersByPathCommand,
+  ListTagsForResourceCommand,
+  type Parameter,
+  SSMClient,
+} from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   jitConfig,
@@ -11,10 +17,12 @@ import {
   testCredentials,
 } from "../../../../test/support/moto.ts";
 import { parseRunnerConfig, runnerConfigParameterNames } from "../../../shared/runner-config.ts";
-import { createSsmRunnerConfigStore } from "./ssm-runner-config-store.ts";
+import { decodeFirstRunnerConfigPart } from "../../../shared/runner-config-parts.ts";
+import { createSsmRunnerConfigStore, RUNNER_CONFIG_READER_TAG } from "./ssm-runner-config-store.ts";
 
 let moto: Moto | undefined;
 let client: SSMClient;
+const roleId = "AROAEXAMPLERUNNERROLE";
 
 describe.skipIf(!motoAvailable)("SSM runner config store (moto)", () => {
   beforeAll(async () => {
@@ -31,26 +39,39 @@ describe.skipIf(!motoAvailable)("SSM runner config store (moto)", () => {
   });
 
   runnerConfigStoreContract("ssm", () => createSsmRunnerConfigStore({ client }));
+  runnerConfigStoreContract("ssm with reader tags", () =>
+    createSsmRunnerConfigStore({ client, prefix: "/tagged", runnerRoleId: roleId }),
+  );
 
-  /** Reads the way the agent does: the whole directory, decrypted, parts joined in order. */
-  async function readAsAgent(instanceId: string, prefix = "/runs-fleet") {
+  /** Every parameter of an instance (listed with test credentials), parts joined in order. */
+  async function stored(instanceId: string, prefix = "/runs-fleet") {
     const names = runnerConfigParameterNames(instanceId, prefix);
     const out = await client.send(
       new GetParametersByPathCommand({ Path: names.dir, WithDecryption: true }),
     );
     const params: Parameter[] = out.Parameters ?? [];
     const value = (n: string) => params.find((p) => p.Name === n)?.Value;
-    return { params, text: (value(names.first) ?? "") + (value(names.second) ?? "") };
+    const head = decodeFirstRunnerConfigPart(value(names.first) ?? "");
+    const text = head.ok ? head.text + (head.count === 2 ? (value(names.second) ?? "") : "") : "";
+    return { params, head, text };
   }
+
+  const readerTags = async (name: string) => {
+    const out = await client.send(
+      new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name }),
+    );
+    return (out.TagList ?? []).filter((t) => t.Key === RUNNER_CONFIG_READER_TAG);
+  };
 
   it("stores a small config as one SecureString at <prefix>/runners/<id>/config", async () => {
     const store = createSsmRunnerConfigStore({ client, prefix: "/fleet-a" });
     const config = jitConfig("1", 1500);
     await store.put("i-small", config);
-    const { params, text } = await readAsAgent("i-small", "/fleet-a");
+    const { params, head, text } = await stored("i-small", "/fleet-a");
     expect(params.map((p) => [p.Name, p.Type])).toEqual([
       ["/fleet-a/runners/i-small/config", "SecureString"],
     ]);
+    expect(head).toMatchObject({ ok: true, count: 1 });
     expect(parseRunnerConfig(text)).toEqual({ ok: true, config });
   });
 
@@ -58,7 +79,7 @@ describe.skipIf(!motoAvailable)("SSM runner config store (moto)", () => {
     const store = createSsmRunnerConfigStore({ client });
     const config = jitConfig("2", 7000);
     await store.put("i-large", config);
-    const { params, text } = await readAsAgent("i-large");
+    const { params, head, text } = await stored("i-large");
     expect(params.map((p) => p.Name).sort()).toEqual([
       "/runs-fleet/runners/i-large/config",
       "/runs-fleet/runners/i-large/config-2",
@@ -67,6 +88,7 @@ describe.skipIf(!motoAvailable)("SSM runner config store (moto)", () => {
       expect(p.Type).toBe("SecureString");
       expect(new TextEncoder().encode(p.Value).length).toBeLessThanOrEqual(4096);
     }
+    expect(head).toMatchObject({ ok: true, count: 2 });
     expect(parseRunnerConfig(text)).toEqual({ ok: true, config });
   });
 
@@ -74,9 +96,33 @@ describe.skipIf(!motoAvailable)("SSM runner config store (moto)", () => {
     const store = createSsmRunnerConfigStore({ client });
     await store.put("i-shrink", jitConfig("3", 7000));
     await store.put("i-shrink", jitConfig("4", 500));
-    const { params, text } = await readAsAgent("i-shrink");
+    const { params, text } = await stored("i-shrink");
     expect(params).toHaveLength(1);
     expect(parseRunnerConfig(text)).toMatchObject({ ok: true, config: { jobId: "4" } });
+  });
+
+  it("tags every part for the one instance session that may read it, replacements too", async () => {
+    const store = createSsmRunnerConfigStore({ client, runnerRoleId: roleId });
+    await store.put("i-tagged", jitConfig("5", 7000));
+    await store.put("i-tagged", jitConfig("6", 7000));
+    const names = runnerConfigParameterNames("i-tagged");
+    for (const name of [names.first, names.second])
+      expect(await readerTags(name), name).toEqual([
+        { Key: RUNNER_CONFIG_READER_TAG, Value: `${roleId}:i-tagged` },
+      ]);
+    expect(await store.get("i-tagged")).toMatchObject({ jobId: "6" });
+  });
+
+  it("encrypts with the configured KMS key", async () => {
+    const kmsKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab";
+    const store = createSsmRunnerConfigStore({ client, prefix: "/kms", kmsKeyId });
+    await store.put("i-kms", jitConfig("7", 7000));
+    const out = await client.send(
+      new DescribeParametersCommand({
+        ParameterFilters: [{ Key: "Path", Option: "Recursive", Values: ["/kms/runners"] }],
+      }),
+    );
+    expect(out.Parameters?.map((p) => p.KeyId)).toEqual([kmsKeyId, kmsKeyId]);
   });
 
   it("turns SSM failures into retryable or final errors", async () => {

@@ -8,16 +8,31 @@ import {
   parseRunnerConfig,
   type RunnerConfig,
   runnerConfigParameterNames,
-  splitRunnerConfig,
 } from "../../../shared/runner-config.ts";
+import {
+  decodeFirstRunnerConfigPart,
+  encodeRunnerConfigParts,
+} from "../../../shared/runner-config-parts.ts";
 import { FleetError, ValidationError } from "../../domain/errors.ts";
 import { isSafeInstanceId } from "../../domain/instance-id.ts";
 import type { RunnerConfigStore } from "../../ports/runner-config-store.ts";
 import { fromAwsError } from "./aws-errors.ts";
 
+/** Tag naming the one session that may read a runner config: `<runner-role-id>:<instance-id>`. */
+export const RUNNER_CONFIG_READER_TAG = "runs-fleet:reader";
+
+/**
+ * The reader tag's value for an instance: what IAM's `${aws:userid}` is for requests signed with
+ * that instance's instance-profile credentials, so the runner policy can compare the two.
+ */
+export function runnerConfigReader(runnerRoleId: string, instanceId: string): string {
+  return `${runnerRoleId}:${instanceId}`;
+}
+
 /**
  * Runner configs as SSM SecureString parameters, Standard tier: `<prefix>/runners/<id>/config`,
- * plus `config-2` when the value is over 4 KB. The agent reads the directory once and deletes it.
+ * plus `config-2` when the value is over 4 KB (`config` says how many parts there are). Each is
+ * tagged for the one instance that may read and delete it.
  */
 export function createSsmRunnerConfigStore(options: {
   client: SSMClient;
@@ -25,8 +40,10 @@ export function createSsmRunnerConfigStore(options: {
   prefix?: string;
   /** KMS key for SecureString; the account's `aws/ssm` key when absent. */
   kmsKeyId?: string;
+  /** Unique id (`AROA…`) of the runner role; without it configs carry no reader tag. */
+  runnerRoleId?: string;
 }): RunnerConfigStore {
-  const { client } = options;
+  const { client, runnerRoleId } = options;
   const names = (instanceId: string) => {
     if (!isSafeInstanceId(instanceId))
       throw new ValidationError(`"${instanceId}" is not an instance id`);
@@ -48,7 +65,18 @@ export function createSsmRunnerConfigStore(options: {
           Value: value,
           Type: "SecureString",
           Tier: "Standard",
-          Overwrite: true,
+          // Created, never overwritten (SSM refuses tags with Overwrite): the tag is there from
+          // the parameter's first moment, so no reader ever sees it untagged.
+          ...(runnerRoleId
+            ? {
+                Tags: [
+                  {
+                    Key: RUNNER_CONFIG_READER_TAG,
+                    Value: runnerConfigReader(runnerRoleId, instanceId),
+                  },
+                ],
+              }
+            : {}),
           ...(options.kmsKeyId ? { KeyId: options.kmsKeyId } : {}),
         }),
       );
@@ -60,9 +88,9 @@ export function createSsmRunnerConfigStore(options: {
   return {
     async put(instanceId: string, config: RunnerConfig) {
       const n = names(instanceId);
-      const parts = splitRunnerConfig(JSON.stringify(config));
+      const parts = encodeRunnerConfigParts(JSON.stringify(config));
       // A replaced config goes away first, so a reader never joins parts of two configs;
-      // then `config-2` before `config`: whoever finds `config` finds every part.
+      // then `config-2` before `config`: whoever finds `config` finds every part it counts.
       await remove(instanceId, n);
       if (parts[1] !== undefined) await write(instanceId, n.second, parts[1]);
       await write(instanceId, n.first, parts[0]);
@@ -85,9 +113,13 @@ export function createSsmRunnerConfigStore(options: {
       }
       const first = values.get(n.first);
       if (first === undefined) return null;
-      const parsed = parseRunnerConfig(first + (values.get(n.second) ?? ""));
-      if (!parsed.ok)
-        throw new FleetError("invalid_runner_config", `${instanceId}: ${parsed.error}`);
+      const invalid = (error: string) =>
+        new FleetError("invalid_runner_config", `${instanceId}: ${error}`);
+      const head = decodeFirstRunnerConfigPart(first);
+      if (!head.ok) throw invalid(head.error);
+      const rest = head.count === 2 ? (values.get(n.second) ?? "") : "";
+      const parsed = parseRunnerConfig(head.text + rest);
+      if (!parsed.ok) throw invalid(parsed.error);
       return parsed.config;
     },
 
