@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { startFauxqs } from "fauxqs";
-import { startFakeImds } from "../src/shared/fake-imds.ts";
 import { agentEnvironment } from "../src/shared/agent-env.ts";
+import { startFakeImds } from "../src/shared/fake-imds.ts";
 import { binary, ensureBinary, firstEvent, rssMiB, stopAgent } from "./lib/agent-process.ts";
 import { median, round, sleep } from "./lib/stats.ts";
 

@@ -2,8 +2,9 @@
  * Webhook → launch latency: signed webhooks arrive over loopback HTTP at a steady rate while the
  * scheduler runs as its loop does in production; for each job, the time from the webhook being
  * sent (on loopback, its arrival on the server's socket) to the compute launch call that
- * carries it. Taken at the sender, so time a busy server leaves a request unread counts too. The batch window (jobs of
- * one placement wait for each other to share a launch call) is part of that time on purpose.
+ * carries it. Taken at the sender, so time a busy server leaves a request unread counts too.
+ * The batch window (jobs of one placement wait for each other to share a launch call) is part of
+ * that time on purpose.
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -70,6 +71,16 @@ export async function runLatency(kind: PlaneKind, options = latencyDefaults) {
       if (arrived !== undefined && launched !== undefined) latencies.push(launched - arrived);
     }
     const acks = answers.filter((a): a is Answer => a?.status === 202).map((a) => a.latencyMs);
+    // A job with no figure is a hole in the percentiles, not a smaller sample: say so.
+    const problems: string[] = [];
+    if (latencies.length < deliveries.length)
+      problems.push(
+        `${deliveries.length - latencies.length} of ${deliveries.length} jobs reached no launch call within ${options.tailMs} ms of the last webhook`,
+      );
+    if (acks.length < deliveries.length)
+      problems.push(
+        `${deliveries.length - acks.length} of ${deliveries.length} webhooks not answered 202`,
+      );
     return {
       variant: kind,
       jobs: deliveries.length,
@@ -83,6 +94,7 @@ export async function runLatency(kind: PlaneKind, options = latencyDefaults) {
       webhookAckP50Ms: round(percentile(acks, 50), 1),
       webhookAckP99Ms: round(percentile(acks, 99), 1),
       launchCalls: compute.calls.length,
+      ...(problems.length ? { problems } : {}),
     };
   } finally {
     stop.abort();

@@ -100,6 +100,7 @@ function latency(s: { variants: Result<typeof runLatency>[] }): string {
         v.launchCalls,
       ]),
     ),
+    ...s.variants.flatMap((v) => (v.problems ? [`  ${v.variant}: ${v.problems.join("; ")}`] : [])),
   ].join("\n");
 }
 

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: every benchmark in one run, figures side by side, so ratios hold on a noisy
- * machine. Prints a table (or JSON with `--json`) and writes bench/results.json.
+ * machine. Prints a table (or JSON with `--json`) and writes bench/results.json. A figure that
+ * could not be measured fails the run (exit 1, each one named) and leaves results.json alone.
  *
- *   npm run bench                          everything (about three minutes)
+ *   npm run bench                          everything (about two minutes)
  *   npm run bench -- --json                the same as JSON on stdout
  *   npm run bench -- --only intake,agent   a subset; bench/results.json is left alone
  *
@@ -14,6 +15,7 @@ import { runAgent } from "./agent.ts";
 import { runIntake } from "./intake.ts";
 import { runLatency } from "./latency.ts";
 import { load1, machine } from "./lib/machine.ts";
+import { unmeasured } from "./lib/unmeasured.ts";
 import { type Report, render } from "./report.ts";
 import { runScheduling } from "./scheduling.ts";
 import { runSignature } from "./signature.ts";
@@ -60,7 +62,6 @@ async function main() {
   const t0 = performance.now();
   const loadAtStart = load1();
   const results: Partial<Report> = {};
-  let failed = false;
   for (const name of args.only ?? (Object.keys(sections) as Section[])) {
     if (!args.json) console.error(`bench: ${name}…`);
     const s0 = performance.now();
@@ -69,7 +70,6 @@ async function main() {
       const seconds = Math.round((performance.now() - s0) / 100) / 10;
       Object.assign(results, { [name]: { ...figures, seconds } });
     } catch (err) {
-      failed = true;
       const error = err instanceof Error ? err.message : String(err);
       Object.assign(results, { [name]: { error } });
     }
@@ -83,17 +83,30 @@ async function main() {
     ...results,
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (!args.only) await writeFile(join(import.meta.dirname, "results.json"), json);
+  // Every figure is checked, not only the sections that threw: a benchmark that ran but
+  // measured nothing (a null percentile, jobs that never launched) fails the run too.
+  const missing = unmeasured(results);
+  const ok = missing.length === 0;
+  // results.json holds the last run that measured everything; a failed run never replaces it.
+  const write = ok && !args.only;
+  if (write) await writeFile(join(import.meta.dirname, "results.json"), json);
   process.stdout.write(args.json ? json : render(report));
-  if (!args.json) {
+  if (!ok) {
     console.error(
-      args.only
-        ? "bench: partial run; bench/results.json left as it was"
-        : "bench: wrote bench/results.json",
+      `bench: ${missing.length} figure(s) could not be measured:\n${missing.map((m) => `  ${m}`).join("\n")}`,
+    );
+  }
+  if (!args.json || !ok) {
+    console.error(
+      write
+        ? "bench: wrote bench/results.json"
+        : args.only
+          ? "bench: partial run; bench/results.json left as it was"
+          : "bench: run failed; bench/results.json left as it was",
     );
   }
   // SDK clients and emulators may keep sockets open; the run is over.
-  process.exit(failed ? 1 : 0);
+  process.exit(ok ? 0 : 1);
 }
 
 await main();

@@ -1,3 +1,4 @@
+import { FleetTag, type LaunchSlot } from "../../src/control/domain/launch-slot.ts";
 import type { Compute, InstanceInfo, LaunchResult } from "../../src/control/ports/compute.ts";
 
 /** One launch call as the fake compute saw it. */
@@ -9,13 +10,22 @@ export interface LaunchCall {
 }
 
 /**
+ * The job a slot launches for. A slot id is the scheduler's own key (one per claim of a job, so
+ * not the job id); the job-id tag is what every provider stamps on the instance. A slot without
+ * one (a pool's) is known by its slot id.
+ */
+export function jobOf(slot: LaunchSlot): string {
+  return slot.tags[FleetTag.jobId] ?? slot.slotId;
+}
+
+/**
  * Compute whose "instances" exist the moment they are asked for: every slot gets an id at once,
  * so what is measured is the control plane's path to the launch call, not a machine's boot. It
- * counts calls (the stand-in for CreateFleet) and notes when each slot's call arrived.
+ * counts calls (the stand-in for CreateFleet) and notes when the call carrying each job arrived.
  */
 export function countingCompute(): Compute & {
   calls: LaunchCall[];
-  /** `performance.now()` of the launch call that carried each slot (job id). */
+  /** `performance.now()` of the first launch call that carried each job, by job id. */
   launchedAt: Map<string, number>;
 } {
   const calls: LaunchCall[] = [];
@@ -33,7 +43,8 @@ export function countingCompute(): Compute & {
       const subnet = p.subnets[0];
       const result: LaunchResult = { instances: [], errors: [] };
       for (const slot of request.slots) {
-        if (!launchedAt.has(slot.slotId)) launchedAt.set(slot.slotId, at);
+        const jobId = jobOf(slot);
+        if (!launchedAt.has(jobId)) launchedAt.set(jobId, at);
         const instanceId = `i-bench${(++counter).toString(16).padStart(12, "0")}`;
         const az = subnet?.az ?? `${p.region}a`;
         instances.set(instanceId, {

@@ -96,14 +96,41 @@ describe("runs-fleet explain (spawned)", () => {
     expect(JSON.parse(stdout).candidates[0].onDemandUsdPerHour).toBe(0.16376);
   });
 
-  it("gives usage and exits 2 for --help and for an unknown command", () => {
-    const help = cli("--help");
-    expect(help.status).toBe(2);
-    expect(help.stdout).toMatch(/^usage: runs-fleet <command>/);
-    const unknown = cli("frobnicate");
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
-    expect(unknown.stderr).toMatch(/usage: runs-fleet <command>/);
+  it("prints usage on stdout and exits 0 for --help, -h and help", () => {
+    for (const args of [["--help"], ["-h"], ["help"]]) {
+      const help = cli(...args);
+      expect(help.status, args.join(" ")).toBe(0);
+      expect(help.stdout).toMatch(/^usage: runs-fleet <command>/);
+      expect(help.stdout).toMatch(/^ {2}explain <label>\.\.\./m);
+      expect(help.stderr).toBe("");
+    }
+  });
+
+  it("prints explain's usage and exits 0 for explain --help, explain -h and help explain", () => {
+    for (const args of [
+      ["explain", "--help"],
+      ["explain", "-h"],
+      ["help", "explain"],
+      ["explain", "runs-fleet/cpu=4", "--help"],
+    ]) {
+      const help = cli(...args);
+      expect(help.status, args.join(" ")).toBe(0);
+      expect(help.stdout).toMatch(
+        /^usage: runs-fleet explain <label>\.\.\. \[--json\] \[--region R\]/,
+      );
+      expect(help.stdout).toMatch(/^ {2}--region R/m);
+      expect(help.stderr).toBe("");
+    }
+  });
+
+  it("gives usage on stderr and exits 2 for an unknown command, with or without --help", () => {
+    for (const args of [["frobnicate"], ["frobnicate", "--help"], ["help", "frobnicate"]]) {
+      const unknown = cli(...args);
+      expect(unknown.status, args.join(" ")).toBe(2);
+      expect(unknown.stdout).toBe("");
+      expect(unknown.stderr).toMatch(/"frobnicate"/);
+      expect(unknown.stderr).toMatch(/usage: runs-fleet <command>/);
+    }
   });
 });
 
@@ -149,8 +176,11 @@ describe("runCli", () => {
     for (const argv of [[], ["explain"], ["explain", "runs-fleet", "--bogus"]]) {
       const result = runCli(argv);
       expect(result.exitCode).toBe(2);
+      expect(result.stdout).toBe("");
       expect(result.stderr).toMatch(/usage: runs-fleet/);
     }
+    // A wrong explain line gets explain's own usage.
+    expect(runCli(["explain"]).stderr).toMatch(/usage: runs-fleet explain <label>/);
   });
 
   it("shows defaults in the table", () => {

@@ -1,38 +1,71 @@
 import { parseArgs } from "node:util";
 import { type CommandResult, explainCommand } from "./explain.ts";
 
-/** Shown for --help, a missing or unknown command, and bad options. */
+/** The CLI's overview: shown for help, and after a missing or unknown command. */
 export const usage = `usage: runs-fleet <command> [options]
 
 commands:
   explain <label>...   show the spec a runs-on label asks for and the instance types it resolves to
+  help [command]       show this help, or a command's
 
-options for explain:
+options:
+  -h, --help           show help (after a command: that command's)
+
+exit status: 0 for help and for an accepted label, 2 when a label is rejected or the command
+line is wrong
+`;
+
+/** `runs-fleet explain`'s own help: shown for `explain --help` and after a wrong explain line. */
+export const explainUsage = `usage: runs-fleet explain <label>... [--json] [--region R]
+
+Shows the spec a runs-on label asks for, with every default spelled out, and the instance types
+it resolves to, cheapest first. Labels without the runs-fleet marker are ignored, as GitHub's
+other labels are.
+
+options:
   --json               print JSON: {"ok":true,"spec":…,"candidates":[…]} or {"ok":false,"errors":[…]}
   --region R           the region used when the label sets none (default us-east-1)
   -h, --help           show this help
 
-exit status: 0 when the label is accepted, 2 when it is rejected or the command line is wrong
+exit status: 0 when the label is accepted (or for help), 2 when it is rejected or the command
+line is wrong
 `;
 
-function usageError(message: string): CommandResult {
-  return { exitCode: 2, stdout: "", stderr: `runs-fleet: ${message}\n\n${usage}` };
+const helpOf = { explain: explainUsage } as const;
+type Command = keyof typeof helpOf;
+const isCommand = (name: string): name is Command => Object.hasOwn(helpOf, name);
+
+/** Help asked for: printed on stdout, and a success. */
+const help = (text: string): CommandResult => ({ exitCode: 0, stdout: text, stderr: "" });
+
+function usageError(message: string, text = usage): CommandResult {
+  return { exitCode: 2, stdout: "", stderr: `runs-fleet: ${message}\n\n${text}` };
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns what to print and the exit code. */
 export function runCli(argv: readonly string[]): CommandResult {
+  const [first] = argv;
+  const scoped = first !== undefined && isCommand(first) ? helpOf[first] : usage;
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (err) {
-    return usageError(err instanceof Error ? err.message : String(err));
+    return usageError(err instanceof Error ? err.message : String(err), scoped);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { exitCode: 2, stdout: usage, stderr: "" };
   const [command, ...args] = positionals;
-  if (command === undefined) return usageError("no command given");
-  if (command !== "explain") return usageError(`unknown command "${command}"`);
-  if (args.length === 0) return usageError("explain needs a label, e.g. runs-fleet/cpu=4");
+  if (command === "help") {
+    const [topic, ...extra] = args;
+    if (topic === undefined) return help(usage);
+    if (!isCommand(topic) || extra.length > 0) return usageError(`no help for "${args.join(" ")}"`);
+    return help(helpOf[topic]);
+  }
+  if (command === undefined) return values.help ? help(usage) : usageError("no command given");
+  // An unknown command stays an error with --help: there is no help for it to show.
+  if (!isCommand(command)) return usageError(`unknown command "${command}"`);
+  if (values.help) return help(helpOf[command]);
+  if (args.length === 0)
+    return usageError("explain needs a label, e.g. runs-fleet/cpu=4", explainUsage);
   return explainCommand(args, { json: values.json ?? false, region: values.region });
 }
 

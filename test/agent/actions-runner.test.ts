@@ -41,8 +41,9 @@ async function fakeRunner(dir: string, mode: "done" | "hang", result = "Succeede
   await chmod(join(dir, "run.sh"), 0o755);
 }
 
+/** Waits (up to 10 s, a bound for a busy machine) for `pid` to be gone or a zombie. */
 async function gone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 500; i++) {
     const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
     if (stat === "" || / Z /.test(stat)) return true;
     await new Promise((r) => setTimeout(r, 20));
@@ -97,10 +98,12 @@ describe.skipIf(process.platform !== "linux")(
         encodedJitConfig: "x",
       });
       await world.queue.waitFor("started");
+      // The runner's child must exist before the stop, or "no process left behind" proves
+      // nothing: wait for it (bounded by the test's timeout), however slow the shell is.
       let child = 0;
-      for (let i = 0; i < 200 && !child; i++) {
+      while (!child) {
         child = Number(await readFile(join(runnerDir, "child"), "utf8").catch(() => "0"));
-        await new Promise((r) => setTimeout(r, 20));
+        if (!child) await new Promise((r) => setTimeout(r, 20));
       }
       const runner = Number(await readFile(join(runnerDir, "pid"), "utf8"));
       agent.child.kill("SIGTERM");

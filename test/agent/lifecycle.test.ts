@@ -1,8 +1,26 @@
-import { readdir } from "node:fs/promises";
+import { chmod, mkdir, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createWorld, exitOf, spawnAgent, type World } from "./harness.ts";
 
 let world: World | undefined;
+
+const runningBeats = (w: World) => w.queue.of("heartbeat").filter((h) => h.phase === "running");
+
+/** A stand-in for the Actions runner's run.sh whose job succeeds once `release` exists. */
+async function gatedRunner(dir: string): Promise<void> {
+  await mkdir(join(dir, "_diag", "pages"), { recursive: true });
+  const script = [
+    "#!/bin/sh",
+    'echo "Running job: build"',
+    'while [ ! -e "$PWD/release" ]; do sleep 0.05; done',
+    'echo "2030-01-01 00:00:05Z: Job build completed with result: Succeeded"',
+    "exit 0",
+    "",
+  ].join("\n");
+  await writeFile(join(dir, "run.sh"), script);
+  await chmod(join(dir, "run.sh"), 0o755);
+}
 afterEach(async () => {
   await world?.close();
   world = undefined;
@@ -38,11 +56,11 @@ describe("agent lifecycle (local mode, dry-run runner)", () => {
     expect(completed).toMatchObject({ jobId: "101", status: "success", exitCode: 0 });
     expect(await q.waitFor("cache_stats")).toMatchObject({ jobId: "101", hits: 0, misses: 0 });
 
+    // How many heartbeats fall inside a one-second job depends on how busy the machine is; what
+    // they carry does not (the spot test below waits for running heartbeats of a long job).
     const running = q.of("heartbeat").filter((h) => h.phase === "running");
-    expect(running.length).toBeGreaterThanOrEqual(2);
-    expect(running.every((h) => h.jobId === "101" && (h.freeMemoryMiB ?? 0) > 0)).toBe(true);
-    expect(running.every((h) => (h.freeDiskGiB ?? 0) > 0 && h.uptimeSeconds >= 0)).toBe(true);
-    // Heartbeats come at their interval (0.2 s here), never faster.
+    expect(running.every((h) => h.jobId === "101")).toBe(true);
+    // Heartbeats come at their interval (0.2 s here), never faster: a busy machine only delays.
     const times = q.of("heartbeat").map((h) => Date.parse(h.at));
     for (let i = 1; i < times.length; i++) {
       expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(150);
@@ -57,29 +75,45 @@ describe("agent lifecycle (local mode, dry-run runner)", () => {
     const agent = spawnAgent(world.env());
     await world.giveConfig({ kind: "dry-run", jobId: "7", runnerName: "r", durationSeconds: 120 });
     await world.queue.waitFor("started");
+    // While the job runs, heartbeats say so and carry the machine's figures.
+    const w = world;
+    await w.queue.waitFor("heartbeat", (h) => h.phase === "running" && runningBeats(w).length >= 2);
+    for (const h of runningBeats(w)) {
+      expect(h.jobId).toBe("7");
+      expect(h.freeMemoryMiB ?? 0).toBeGreaterThan(0);
+      expect(h.freeDiskGiB ?? 0).toBeGreaterThan(0);
+      expect(h.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    }
     world.imds.setSpotAction("terminate", new Date(Date.now() + 10_000));
-    const interrupted = await world.queue.waitFor("interrupted", (e) => e.kind === "spot", 5_000);
+    const interrupted = await world.queue.waitFor("interrupted", (e) => e.kind === "spot");
     expect(interrupted).toMatchObject({ jobId: "7", action: "terminate" });
     expect(await exitOf(agent)).toBe(0);
-    expect(await world.queue.waitFor("completed")).toMatchObject({
-      jobId: "7",
-      status: "interrupted",
-    });
+    const completed = await world.queue.waitFor("completed");
+    expect(completed).toMatchObject({ jobId: "7", status: "interrupted" });
+    // "At once" as an order, not a duration: the notice went out before the runner was stopped.
+    const { events } = world.queue;
+    expect(events.indexOf(interrupted)).toBeLessThan(events.indexOf(completed));
   });
 
   it("reports a rebalance recommendation and lets the job finish", async () => {
     world = await createWorld();
-    const agent = spawnAgent(world.env());
-    await world.giveConfig({ kind: "dry-run", jobId: "8", runnerName: "r", durationSeconds: 1.5 });
+    // A job that ends when the test says, not after a duration: the notice is seen mid-job
+    // however long the agent takes to poll IMDS on a busy machine.
+    const runnerDir = join(world.dir, "runner");
+    await gatedRunner(runnerDir);
+    const agent = spawnAgent(world.env({ runnerDir }));
+    await world.giveConfig({ kind: "jit", jobId: "8", runnerName: "r", encodedJitConfig: "x" });
     await world.queue.waitFor("started");
     world.imds.setRebalance(new Date());
-    expect(
-      await world.queue.waitFor("interrupted", (e) => e.kind === "rebalance", 5_000),
-    ).toMatchObject({
+    expect(await world.queue.waitFor("interrupted", (e) => e.kind === "rebalance")).toMatchObject({
       jobId: "8",
     });
+    await writeFile(join(runnerDir, "release"), "");
     expect(await exitOf(agent)).toBe(0);
-    expect(await world.queue.waitFor("completed")).toMatchObject({ status: "success" });
+    expect(await world.queue.waitFor("completed")).toMatchObject({
+      jobId: "8",
+      status: "success",
+    });
   });
 
   it("stops a job at its max runtime", async () => {

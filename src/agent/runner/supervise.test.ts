@@ -13,9 +13,12 @@ const base = {
 };
 const never = new AbortController().signal;
 
-/** True while `pid` runs; a zombie (killed, not yet reaped by init) counts as gone. */
+/**
+ * True while `pid` runs; a zombie (killed, not yet reaped by init) counts as gone. Waits for it
+ * to go for up to 10 s: a bound for a busy machine, not a figure the test checks.
+ */
 async function alive(pid: number): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 500; i++) {
     const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
     if (stat === "" || / Z /.test(stat)) return false;
     await new Promise((r) => setTimeout(r, 20));
@@ -38,12 +41,16 @@ describe.skipIf(process.platform !== "linux")("supervise a process group", () =>
   });
 
   it("stops a runner at its max runtime and kills the whole group", async () => {
-    let childPid = 0;
-    const runner = spawnGroup("sh", ["-c", "sleep 30 & echo $!; wait"], {
-      onLine: (line) => {
-        childPid = Number(line);
-      },
+    let started: (pid: number) => void = () => {};
+    const child = new Promise<number>((resolve) => {
+      started = resolve;
     });
+    const runner = spawnGroup("sh", ["-c", "sleep 30 & echo $!; wait"], {
+      onLine: (line) => started(Number(line)),
+    });
+    // Supervision starts once the group has its child: however slow the machine is to start a
+    // shell, the max runtime cannot end the group before there is a child to leave behind.
+    const childPid = await child;
     const r = await supervise(runner, { ...base, maxRuntimeMs: 300, stop: never });
     expect(r.status).toBe("timeout");
     expect(childPid).toBeGreaterThan(0);
