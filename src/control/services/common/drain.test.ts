@@ -25,7 +25,9 @@ describe("drainQueue", () => {
       handle: async (m) => {
         inFlight++;
         peak = Math.max(peak, inFlight);
-        await new Promise((r) => setTimeout(r, Math.random() * 5));
+        // A fixed, varied delay per message (no randomness): later messages of a key may finish first
+        // if order were not kept.
+        await new Promise((r) => setTimeout(r, (Number(m.messageId.slice(1)) * 7) % 5));
         seen[m.key] = [...(seen[m.key] ?? []), m.messageId];
         inFlight--;
         return "ok" as const;

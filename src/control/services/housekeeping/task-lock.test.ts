@@ -23,14 +23,28 @@ describe("runExclusive", () => {
   it("runs the task once among replicas that try at the same moment, then frees the lock", async () => {
     const { clock, locks } = setup();
     let runs = 0;
+    let refused = 0;
+    let wake = () => {};
+    // The winner stays inside until every other replica has been refused (or, were the lock
+    // broken, a second one got in): no sleep, so a slow machine cannot let a late one through.
+    const othersDone = new Promise<void>((resolve) => {
+      wake = () => {
+        if (refused === 4 || runs > 1) resolve();
+      };
+    });
     const task = async () => {
       runs++;
-      // Stay inside while the others try.
-      await new Promise((r) => setTimeout(r, 20));
+      wake();
+      await othersDone;
       return "done";
     };
     const results = await Promise.all(
-      ["a", "b", "c", "d", "e"].map((o) => runExclusive(locks, "t1", o, 60_000, task, { clock })),
+      ["a", "b", "c", "d", "e"].map(async (o) => {
+        const r = await runExclusive(locks, "t1", o, 60_000, task, { clock });
+        if (!r.ran) refused++;
+        wake();
+        return r;
+      }),
     );
     expect(runs).toBe(1);
     expect(results.filter((r) => r.ran)).toEqual([{ ran: true, result: "done" }]);
