@@ -33,6 +33,7 @@ afterAll(async () => {
 
 /** A GitHub port fake: this suite is about scheduling, not GitHub (which has its own suites). */
 const fakeGitHub: GitHub = {
+  installation: async () => "installed",
   createRunnerConfig: async (r) => ({
     kind: "dry-run",
     jobId: r.jobId,

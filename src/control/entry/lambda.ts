@@ -5,10 +5,11 @@ import { createJsonLogger } from "../../shared/logger.ts";
 import { VERSION } from "../../shared/version.ts";
 import { createAwsControlPlane } from "./aws-runtime.ts";
 import type { Env } from "./config.ts";
+import { handleSqsBatch } from "./lambda-sqs.ts";
 import { setupTracing } from "./otel.ts";
 import { configurationReport } from "./result.ts";
 import { loadAwsSettings } from "./settings.ts";
-import { handleSqsBatch, scheduledTick } from "./ticks.ts";
+import { scheduledTick } from "./ticks.ts";
 
 const ScheduledEventSchema = v.object({
   source: v.literal("aws.events"),
@@ -23,7 +24,12 @@ const SqsEventSchema = v.object({
         receiptHandle: v.string(),
         body: v.string(),
         eventSourceARN: v.string(),
-        attributes: v.optional(v.object({ ApproximateReceiveCount: v.optional(v.string()) })),
+        attributes: v.optional(
+          v.object({
+            ApproximateReceiveCount: v.optional(v.string()),
+            SenderId: v.optional(v.string()),
+          }),
+        ),
         messageAttributes: v.optional(
           v.record(v.string(), v.object({ stringValue: v.optional(v.string()) })),
         ),
@@ -59,7 +65,11 @@ export function createLambdaHandler(env: Env, fleetFileText?: string) {
   });
   const plane = createAwsControlPlane(settings, logger);
   const http = handle(plane.app);
-  const queues = { jobQueueUrl: config.jobQueueUrl, eventsQueueUrl: config.eventsQueueUrl };
+  const queues = {
+    jobQueueUrl: config.jobQueueUrl,
+    eventsQueueUrl: config.eventsQueueUrl,
+    ec2EventsQueueUrl: config.ec2EventsQueueUrl,
+  };
   const handler = async (
     event: unknown,
     context: LambdaContext & { getRemainingTimeInMillis?: () => number },

@@ -34,6 +34,12 @@ export interface RateLimitBudget {
   blockedUntil?: number;
 }
 
+/**
+ * Whether a GitHub App can act where a repository lives: installed, not installed (never, or
+ * removed, or the repository left out of its selection), or installed but suspended.
+ */
+export type InstallationState = "installed" | "not_installed" | "suspended";
+
 /** How a re-run request ended: accepted, or GitHub says the run is still going. */
 export type RerunResult = "rerun" | "already_running";
 
@@ -42,6 +48,11 @@ export type RemoveRunnerResult = "removed" | "not_found" | "busy";
 
 /** GitHub as the control plane needs it: runner configs, job status, re-runs, clean-up. */
 export interface GitHub {
+  /**
+   * Tells whether a configured App is installed where `repo` lives, so a job that could never
+   * get a runner is not launched. Cached; throws a retryable error when GitHub cannot say now.
+   */
+  installation(repo: string): Promise<InstallationState>;
   /** Creates a single-use runner config (JIT, or a registration token) for one job. */
   createRunnerConfig(request: RunnerRequest): Promise<RunnerConfig>;
   /** Tells whether GitHub still waits for a runner for this job. */

@@ -4,6 +4,7 @@ import { FleetError } from "../../domain/errors.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { GitHubConfig } from "./config.ts";
 import { fromGitHubError } from "./errors.ts";
+import { createInstallationCheck, type InstallationCheckTtls } from "./installation-check.ts";
 import { accountKey, createInstallationFinder, type Installation } from "./installations.ts";
 import { createAppOctokit } from "./octokit.ts";
 import type { RateLimitTracker } from "./rate-limit.ts";
@@ -24,6 +25,8 @@ export interface AppPoolDeps {
   requestTimeoutMs: number;
   /** How long an installation look-up is trusted. */
   discoveryTtlMs: number;
+  /** How long the installation check trusts its answers. */
+  installationTtls: InstallationCheckTtls;
 }
 
 /** What a call is about: the repository (`owner/name`) and, when known, the installation. */
@@ -79,6 +82,13 @@ export function createAppPool(deps: AppPoolDeps) {
     appClient: (appId) => client(appId),
   });
 
+  const check = createInstallationCheck({
+    config: deps.config,
+    clock: deps.clock,
+    ttls: deps.installationTtls,
+    appClient: (appId) => client(appId),
+  });
+
   /** The next installation in turn whose budget is not on hold, or how long until one is free. */
   const pick = (key: string, list: Installation[]): Installation | { waitMs: number } => {
     const start = turns.get(key) ?? 0;
@@ -96,6 +106,8 @@ export function createAppPool(deps: AppPoolDeps) {
   };
 
   return {
+    /** Whether a configured App is installed where `repo` lives (cached). */
+    installationState: (repo: string) => check.state(repo),
     /**
      * Runs `call` with a client for an installation that can act on `target.repo`; retries
      * retryable failures a few times (backoff with jitter; a limit's own wait when it names one).
@@ -134,7 +146,10 @@ export function createAppPool(deps: AppPoolDeps) {
         } catch (err) {
           const error = fromGitHubError(err, target.what, deps.clock.now());
           // A lost installation may have been replaced (re-installed App): look again next time.
-          if (error.code === "github.installation_unavailable") installations.forget(target.repo);
+          if (error.code === "github.installation_unavailable") {
+            installations.forget(target.repo);
+            check.forget(target.repo);
+          }
           if (error.code === "throttled" && error.retryAfterMs !== undefined) {
             deps.tracker.block(chosen, deps.clock.now() + error.retryAfterMs);
             deps.logger.warn("GitHub rate limit hit", {

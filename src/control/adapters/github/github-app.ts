@@ -4,6 +4,7 @@ import type { GitHub } from "../../ports/github.ts";
 import type { Metrics } from "../../ports/metrics.ts";
 import { createAppPool } from "./app-pool.ts";
 import type { GitHubConfig } from "./config.ts";
+import { defaultInstallationCheckTtls, type InstallationCheckTtls } from "./installation-check.ts";
 import { createJobs } from "./jobs.ts";
 import { createRateLimitTracker } from "./rate-limit.ts";
 import { defaultRetryPolicy, type RetryPolicy } from "./retry.ts";
@@ -29,6 +30,8 @@ export interface GitHubAppDeps {
   requestTimeoutMs?: number;
   /** Trust an installation look-up this long (default one hour). */
   discoveryTtlMs?: number;
+  /** How long the installation check trusts "installed" and "not installed" (10 min, 1 min). */
+  installationTtls?: Partial<InstallationCheckTtls>;
 }
 
 /** The GitHub port, spoken as one or more GitHub Apps. */
@@ -47,6 +50,7 @@ export function createGitHubApp(deps: GitHubAppDeps): GitHub {
     tokenRefreshMarginMs: deps.tokenRefreshMarginMs ?? defaultTokenRefreshMarginMs,
     requestTimeoutMs: deps.requestTimeoutMs ?? 10_000,
     discoveryTtlMs: deps.discoveryTtlMs ?? 60 * 60_000,
+    installationTtls: { ...defaultInstallationCheckTtls, ...deps.installationTtls },
   });
   const createRunnerConfig = createRunnerConfigs({
     pool,
@@ -57,6 +61,7 @@ export function createGitHubApp(deps: GitHubAppDeps): GitHub {
   const jobs = createJobs(pool);
   const removeRunner = createRunnerRemoval(pool, deps.config);
   return {
+    installation: (repo) => pool.installationState(repo),
     createRunnerConfig,
     jobStatus: (job) => jobs.status(job),
     rerunJob: (job) => jobs.rerun(job),

@@ -1,3 +1,4 @@
+import { newEventKey } from "../../../shared/event-signature.ts";
 import type { Logger } from "../../../shared/logger.ts";
 import { ConflictError, isRetryable } from "../../domain/errors.ts";
 import type { Instance } from "../../domain/instance.ts";
@@ -13,6 +14,7 @@ import type { Metrics } from "../../ports/metrics.ts";
 import type { RunnerConfigStore } from "../../ports/runner-config-store.ts";
 import { iso } from "../common/time.ts";
 import type { BatchLauncher } from "./batch-launcher.ts";
+import { notInstalledReason } from "./installation-gate.ts";
 import { type PlaceJobDeps, placeJob } from "./place-job.ts";
 
 /** What the launch step needs: placing, launching (batched), recording, configuring. */
@@ -22,7 +24,7 @@ export interface LaunchStepDeps extends PlaceJobDeps {
   launcher: BatchLauncher<LaunchSlot, LaunchedInstance>;
   /** Ends instances that were launched but cannot run their job. */
   terminate(instanceIds: readonly string[]): Promise<void>;
-  github: Pick<GitHub, "createRunnerConfig">;
+  github: Pick<GitHub, "createRunnerConfig" | "installation">;
   runnerConfigs: RunnerConfigStore;
   logger: Logger;
   metrics: Metrics;
@@ -118,8 +120,15 @@ function instanceRecord(
   };
 }
 
-/** Records the instance and gives it the runner config of its job. */
-async function prepare(deps: LaunchStepDeps, job: Job, instance: Instance): Promise<void> {
+/**
+ * Records the instance and gives it the runner config of its job, with the instance's event
+ * key: the record keeps it for the events consumer, the config hands it to that instance only.
+ */
+async function prepare(
+  deps: LaunchStepDeps,
+  job: Job,
+  instance: Instance & { eventKey: string },
+): Promise<void> {
   await deps.instances.create(instance);
   const config = await deps.github.createRunnerConfig({
     jobId: job.jobId,
@@ -128,15 +137,25 @@ async function prepare(deps: LaunchStepDeps, job: Job, instance: Instance): Prom
     instanceId: instance.instanceId,
     ...(job.installationId ? { installationId: job.installationId } : {}),
   });
-  await deps.runnerConfigs.put(instance.instanceId, config);
+  // The key goes first, so it sits in the first SSM part, where the bootstrap script reads it.
+  const { eventKey: _none, ...rest } = config;
+  await deps.runnerConfigs.put(instance.instanceId, { eventKey: instance.eventKey, ...rest });
 }
 
 /**
- * The launch step, for a job the scheduler holds in `launching`: place it, launch it (batched),
+ * The launch step, for a job the scheduler holds in `launching`: check that the GitHub App is
+ * installed for its repository, place it, launch it (batched),
  * record the instance, give it its runner config, mark the job `launched`.
  */
 export async function launchJob(deps: LaunchStepDeps, claimed: Job): Promise<LaunchOutcome> {
   const { logger } = deps;
+  let notInstalled: string | null;
+  try {
+    notInstalled = await notInstalledReason(deps.github, claimed.repo);
+  } catch (err) {
+    return await afterFailure(deps, claimed, "GitHub App installation check", err);
+  }
+  if (notInstalled !== null) return await failJob(deps, claimed, notInstalled);
   const placed = await placeJob(deps, claimed);
   if (!placed.ok) return await failJob(deps, claimed, placed.reason);
   const { placement } = placed;
@@ -148,7 +167,10 @@ export async function launchJob(deps: LaunchStepDeps, claimed: Job): Promise<Lau
     return await afterFailure(deps, claimed, "launch", err);
   }
   const { instanceId } = launched;
-  const instance = instanceRecord(claimed, placement, launched, iso(deps.clock.now()));
+  const instance = {
+    ...instanceRecord(claimed, placement, launched, iso(deps.clock.now())),
+    eventKey: newEventKey(),
+  };
   try {
     await prepare(deps, claimed, instance);
   } catch (err) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FleetError } from "../../domain/errors.ts";
 import { retryDelay } from "../common/retry.ts";
-import { createScheduler } from "./scheduler.ts";
+import { createScheduler, type ScheduleOutcome, scheduleSettle } from "./scheduler.ts";
 import {
   instanceFor,
   type LaunchAnswer,
@@ -24,6 +24,18 @@ function heldProvider() {
 }
 
 describe("scheduler", () => {
+  it("settles each outcome one way, which the loop and the Lambda handler both follow", () => {
+    const all: ScheduleOutcome[] = ["launched", "skipped", "failed", "retry", "poison"];
+    expect(Object.fromEntries(all.map((o) => [o, scheduleSettle(o)]))).toEqual({
+      launched: "delete",
+      skipped: "delete",
+      failed: "delete",
+      retry: "retry",
+      poison: "retry",
+    });
+    expect(createScheduler(schedulingHarness().deps).settle).toBe(scheduleSettle);
+  });
+
   it("launches the job of a message and deletes the message", async () => {
     const h = schedulingHarness();
     const received = await h.receive(await h.addJob({ jobId: "1" }));

@@ -3,6 +3,7 @@ import type { Job } from "../../domain/job.ts";
 import type { JobQueue, ReceivedJob } from "../../ports/job-queue.ts";
 import { type DrainOptions, drainQueue } from "../common/drain.ts";
 import { type RetryOptions, retryDelay } from "../common/retry.ts";
+import type { Settle } from "../common/settle.ts";
 import { contextFromTraceparent, withSpan } from "../common/tracing.ts";
 import { type Schedule, timerSchedule } from "./batch-launcher.ts";
 import { handBack, type LaunchOutcome, type LaunchStepDeps, launchJob } from "./launch-step.ts";
@@ -22,6 +23,16 @@ export interface SchedulerDeps extends LaunchStepDeps {
 
 /** What happened to one queue message. */
 export type ScheduleOutcome = "launched" | "skipped" | "failed" | "retry" | "poison";
+
+/**
+ * How each outcome settles its message; the scheduler acts on it and the Lambda handler reports
+ * it, so the two cannot disagree. Launched, failed for good, or not ours to launch: the jobs
+ * table holds the effect. A retry comes back after its delay; poison is never deleted, so the
+ * queue's redrive policy moves it to the DLQ after its receive limit.
+ */
+export function scheduleSettle(outcome: ScheduleOutcome): Settle {
+  return outcome === "retry" || outcome === "poison" ? "retry" : "delete";
+}
 
 /** Turns queued jobs into launched instances; one message at a time, many at once. */
 export function createScheduler(deps: SchedulerDeps) {
@@ -103,12 +114,14 @@ export function createScheduler(deps: SchedulerDeps) {
       { "runs_fleet.job_id": msg.jobId, "runs_fleet.repo": msg.repo },
       async () => {
         const result = await schedule(msg.jobId);
-        if (result.outcome === "retry") {
-          const delay = retryDelay(result.cause, received.receiveCount, deps.retry);
-          await queue.retryLater(received.receipt, delay);
-        } else {
-          // Launched, failed for good, or not ours to launch: the jobs table holds the effect.
+        if (scheduleSettle(result.outcome) === "delete") {
           await queue.delete(received.receipt);
+        } else {
+          const cause = result.outcome === "retry" ? result.cause : null;
+          await queue.retryLater(
+            received.receipt,
+            retryDelay(cause, received.receiveCount, deps.retry),
+          );
         }
         return result.outcome;
       },
@@ -133,7 +146,7 @@ export function createScheduler(deps: SchedulerDeps) {
       defaultConcurrency: 50,
     });
 
-  return { handle, drain };
+  return { handle, settle: scheduleSettle, drain };
 }
 
 /** A scheduler as `createScheduler` builds it. */

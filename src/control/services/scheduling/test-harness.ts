@@ -18,7 +18,7 @@ import type { Job } from "../../domain/job.ts";
 import { jobMessageFor } from "../../domain/job-message.ts";
 import type { LaunchSlot } from "../../domain/launch-slot.ts";
 import type { LaunchedInstance, LaunchRequest, LaunchResult } from "../../ports/compute.ts";
-import type { GitHub } from "../../ports/github.ts";
+import type { GitHub, InstallationState } from "../../ports/github.ts";
 import type { ReceivedJob } from "../../ports/job-queue.ts";
 import { createCircuitService } from "../common/circuits.ts";
 import { createBatchLauncher, type Schedule } from "./batch-launcher.ts";
@@ -82,7 +82,13 @@ export const refuse =
   });
 
 /** The launch step's and the scheduler's ports, all in memory; `answer` plays the provider. */
-export function schedulingHarness(options: { answer?: LaunchAnswer } = {}) {
+export function schedulingHarness(
+  options: {
+    answer?: LaunchAnswer;
+    /** The GitHub the launch step asks (default: a fake that the test steers, below). */
+    github?: SchedulerDeps["github"];
+  } = {},
+) {
   const clock = fixedClock(t0);
   const jobs = createMemoryJobStore({ clock });
   const instances = createMemoryInstanceStore({ clock });
@@ -105,8 +111,13 @@ export function schedulingHarness(options: { answer?: LaunchAnswer } = {}) {
     errors: [],
   });
   const answer = options.answer ?? succeed;
-  const github: GitHub & { failWith: unknown } = {
+  const github: GitHub & { failWith: unknown; installationState: InstallationState | Error } = {
     failWith: undefined,
+    installationState: "installed",
+    async installation() {
+      if (github.installationState instanceof Error) throw github.installationState;
+      return github.installationState;
+    },
     async createRunnerConfig(r) {
       if (github.failWith !== undefined) throw github.failWith;
       return {
@@ -143,7 +154,7 @@ export function schedulingHarness(options: { answer?: LaunchAnswer } = {}) {
       terminated.push(...ids);
     },
     circuits,
-    github,
+    github: options.github ?? github,
     runnerConfigs,
     placement: localPlacementConfig("us-east-1", ["default"]),
     clock,
