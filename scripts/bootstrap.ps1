@@ -19,6 +19,10 @@
                                  runs-fleet-agent-windows-x64.exe and SHA256SUMS [runs-fleet:agent-url]
     RUNS_FLEET_AGENT_SHA256      expected SHA-256, else read from SHA256SUMS [runs-fleet:agent-sha256]
     RUNS_FLEET_EVENTS_QUEUE_URL  the events queue [runs-fleet:events-queue-url]
+    RUNS_FLEET_RUNNER_CONFIG_SOURCE, RUNS_FLEET_SSM_PREFIX, RUNS_FLEET_SSM_ENDPOINT
+                                 where this instance's runner config is (ssm, /runs-fleet): a
+                                 failure report is signed with the event key in it, when the
+                                 config is there already; unsigned, the control plane refuses it
     RUNS_FLEET_*                 every other RUNS_FLEET_ variable is passed on to the agent
   Overrides: RUNS_FLEET_IMDS_ENDPOINT, RUNS_FLEET_BOOTSTRAP_LOG, RUNS_FLEET_INSTALL_DIR
   (%ProgramFiles%\runs-fleet), RUNS_FLEET_ETC_DIR (%ProgramData%\runs-fleet),
@@ -100,6 +104,46 @@ function Copy-FromUrl([string]$Url, [string]$Destination) {
   }
 }
 
+# This instance's event key, from its runner config if that is readable yet (the control plane
+# writes the key first, so it is in the first SSM part); $null otherwise.
+function Get-EventKey {
+  $source = Get-Setting 'RUNS_FLEET_RUNNER_CONFIG_SOURCE' 'ssm'
+  $text = ''
+  try {
+    if ($source.StartsWith('file:')) {
+      $path = Join-Path $source.Substring(5) "$($script:InstanceId).json"
+      if (Test-Path $path) { $text = [IO.File]::ReadAllText($path) }
+    } elseif ($source -eq 'ssm') {
+      $prefix = Get-Setting 'RUNS_FLEET_SSM_PREFIX' '/runs-fleet'
+      $cliArgs = @('ssm', 'get-parameter', '--with-decryption', '--query', 'Parameter.Value',
+        '--output', 'text', '--name', "$prefix/runners/$($script:InstanceId)/config")
+      if ($script:Region) { $cliArgs += @('--region', $script:Region) }
+      if ($env:RUNS_FLEET_SSM_ENDPOINT) { $cliArgs += @('--endpoint-url', $env:RUNS_FLEET_SSM_ENDPOINT) }
+      $out = & $AwsCli @cliArgs 2>$null
+      if ($LASTEXITCODE -eq 0) { $text = ($out -join "`n") }
+    }
+  } catch {
+    return $null
+  }
+  $found = [regex]::Match($text, '"eventKey":"([0-9a-f]{64})"')
+  if ($found.Success) { return $found.Groups[1].Value }
+  return $null
+}
+
+# HMAC-SHA256 of the body's UTF-8 bytes under the hex key, as lowercase hex (PowerShell 5.1's
+# .NET Framework has no Convert.FromHexString, hence the loop).
+function Get-EventSignature([string]$KeyHex, [string]$Body) {
+  $key = New-Object byte[] ($KeyHex.Length / 2)
+  for ($i = 0; $i -lt $key.Length; $i++) { $key[$i] = [Convert]::ToByte($KeyHex.Substring(2 * $i, 2), 16) }
+  $hmac = New-Object System.Security.Cryptography.HMACSHA256 (, $key)
+  try {
+    $mac = $hmac.ComputeHash([Text.Encoding]::UTF8.GetBytes($Body))
+  } finally {
+    $hmac.Dispose()
+  }
+  return (($mac | ForEach-Object { $_.ToString('x2') }) -join '')
+}
+
 function Send-BootstrapFailed {
   $queue = $env:RUNS_FLEET_EVENTS_QUEUE_URL
   if (-not $queue) { Write-Log 'no events queue known: cannot report the failure'; return }
@@ -115,10 +159,20 @@ function Send-BootstrapFailed {
     logTail = $tail
   } | ConvertTo-Json -Compress
   $bodyFile = Join-Path $env:TEMP "runs-fleet-bootstrap-failed-$id.json"
-  # Passed as a file: quoting JSON on a Windows command line is fragile.
-  [IO.File]::WriteAllText($bodyFile, $body)
+  # Passed as a file: quoting JSON on a Windows command line is fragile. UTF-8 without a BOM,
+  # the bytes the signature is made over.
+  [IO.File]::WriteAllText($bodyFile, $body, (New-Object System.Text.UTF8Encoding $false))
+  $attributes = 'type={DataType=String,StringValue=bootstrap_failed}'
+  $key = Get-EventKey
+  if ($key) {
+    $attributes += ',signature={DataType=String,StringValue=' + (Get-EventSignature $key $body) + '}'
+  } else {
+    # No config yet: sent anyway, for the log. The consumer refuses it; the instance ends itself
+    # below and EC2's state-change event tells the control plane.
+    Write-Log 'no event key readable yet: bootstrap_failed goes unsigned'
+  }
   $cliArgs = @('sqs', 'send-message', '--queue-url', $queue, '--message-body', "file://$bodyFile",
-    '--message-attributes', 'type={DataType=String,StringValue=bootstrap_failed}')
+    '--message-attributes', $attributes)
   if ($script:Region) { $cliArgs += @('--region', $script:Region) }
   if ($env:RUNS_FLEET_SQS_ENDPOINT) { $cliArgs += @('--endpoint-url', $env:RUNS_FLEET_SQS_ENDPOINT) }
   if ($queue.EndsWith('.fifo')) {

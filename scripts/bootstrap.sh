@@ -15,6 +15,10 @@
 #   RUNS_FLEET_AGENT_SHA256      expected SHA-256; else looked up in SHA256SUMS beside the binary
 #                                [runs-fleet:agent-sha256]
 #   RUNS_FLEET_EVENTS_QUEUE_URL  the events queue [runs-fleet:events-queue-url]
+#   RUNS_FLEET_RUNNER_CONFIG_SOURCE, RUNS_FLEET_SSM_PREFIX, RUNS_FLEET_SSM_ENDPOINT
+#                                where this instance's runner config is (ssm, /runs-fleet): a
+#                                failure report is signed with the event key in it, when the
+#                                config is there already; unsigned, the control plane refuses it
 #   RUNS_FLEET_*                 every other RUNS_FLEET_ variable is passed on to the agent
 # Overrides, for tests and unusual images:
 #   RUNS_FLEET_IMDS_ENDPOINT (http://169.254.169.254), RUNS_FLEET_BOOTSTRAP_LOG
@@ -63,8 +67,31 @@ json_escape() {
   printf '%s' "$s"
 }
 
+# This instance's event key, from its runner config if that is readable yet (the control plane
+# writes the key first, so it is in the first SSM part); prints nothing otherwise.
+event_key() {
+  local source="${RUNS_FLEET_RUNNER_CONFIG_SOURCE:-ssm}" text=""
+  case "$source" in
+    file:*) text="$(cat "${source#file:}/$INSTANCE_ID.json" 2>/dev/null || true)" ;;
+    ssm)
+      local args=(ssm get-parameter --with-decryption --query Parameter.Value --output text
+        --name "${RUNS_FLEET_SSM_PREFIX:-/runs-fleet}/runners/$INSTANCE_ID/config")
+      [[ -n "$REGION" ]] && args+=(--region "$REGION")
+      [[ -n "${RUNS_FLEET_SSM_ENDPOINT:-}" ]] && args+=(--endpoint-url "$RUNS_FLEET_SSM_ENDPOINT")
+      text="$(timeout 30 "$AWS_CLI" "${args[@]}" 2>/dev/null || true)"
+      ;;
+  esac
+  if [[ "$text" =~ \"eventKey\":\"([0-9a-f]{64})\" ]]; then printf '%s' "${BASH_REMATCH[1]}"; fi
+}
+
+# HMAC-SHA256 of the body (stdin) under the hex key, as lowercase hex: the event's signature.
+# The key is on openssl's command line for a moment; no job runs yet, and it is this instance's.
+hmac_hex() {
+  openssl dgst -sha256 -mac HMAC -macopt "hexkey:$1" | awk '{ print $NF }'
+}
+
 send_bootstrap_failed() {
-  local queue="${RUNS_FLEET_EVENTS_QUEUE_URL:-}" id at tail body
+  local queue="${RUNS_FLEET_EVENTS_QUEUE_URL:-}" id at tail body key signature=""
   if [[ -z "$queue" ]]; then
     log "no events queue known: cannot report the failure"
     return 0
@@ -73,8 +100,21 @@ send_bootstrap_failed() {
   at="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)"
   tail="$(tail -n 60 "$LOG" | tail -c 12000)"
   body="{\"id\":\"$id\",\"type\":\"bootstrap_failed\",\"instanceId\":\"$(json_escape "$INSTANCE_ID")\",\"at\":\"$at\",\"stage\":\"$(json_escape "$STAGE")\",\"logTail\":\"$(json_escape "$tail")\"}"
+  key="$(event_key)"
+  if [[ -n "$key" ]]; then
+    signature="$(printf '%s' "$body" | hmac_hex "$key" || true)"
+  fi
+  local attributes='{"type":{"DataType":"String","StringValue":"bootstrap_failed"}'
+  if [[ "$signature" =~ ^[0-9a-f]{64}$ ]]; then
+    attributes+=',"signature":{"DataType":"String","StringValue":"'"$signature"'"}}'
+  else
+    # No config yet: sent anyway, for the log. The consumer refuses it; the instance ends
+    # itself below and EC2's state-change event tells the control plane.
+    log "no event key readable yet: bootstrap_failed goes unsigned"
+    attributes+='}'
+  fi
   local args=(sqs send-message --queue-url "$queue" --message-body "$body"
-    --message-attributes '{"type":{"DataType":"String","StringValue":"bootstrap_failed"}}')
+    --message-attributes "$attributes")
   [[ -n "$REGION" ]] && args+=(--region "$REGION")
   [[ -n "${RUNS_FLEET_SQS_ENDPOINT:-}" ]] && args+=(--endpoint-url "$RUNS_FLEET_SQS_ENDPOINT")
   [[ "$queue" == *.fifo ]] && args+=(--message-group-id "$INSTANCE_ID" --message-deduplication-id "$id")

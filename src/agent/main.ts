@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { uptime } from "node:os";
+import { join } from "node:path";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
@@ -10,6 +11,7 @@ import { defaultPaths } from "./config/paths.ts";
 import { type AgentConfig, resolveConfig } from "./config/resolve.ts";
 import { createEventFactory } from "./events/build.ts";
 import { startOutbox } from "./events/outbox.ts";
+import { adoptingEventKey, loadEventSigner } from "./events/sign.ts";
 import { createSpool } from "./events/spool.ts";
 import { createSqsEventSink } from "./events/sqs-sink.ts";
 import { createImdsClient } from "./imds/client.ts";
@@ -114,23 +116,28 @@ async function main(): Promise<number> {
     });
   }
 
+  // Kept beside the spooled events (the spool reads only *.json): they go out signed after a restart.
+  const signer = await loadEventSigner(join(config.spoolDir, "event-key"), logger);
   const outbox = startOutbox({
     spool: createSpool(config.spoolDir),
     sink: createSqsEventSink({
       client: new SQSClient(aws(config, config.sqsEndpoint)),
       queueUrl: config.eventsQueueUrl,
+      signer,
     }),
     retry: { baseMs: 200, maxMs: config.sendRetryMaxSeconds * 1000 },
     logger,
   });
   const source = config.runnerConfigSource;
-  const store =
+  const store = adoptingEventKey(
     source.kind === "file"
       ? createFileRunnerConfigStore(source.dir)
       : createSsmRunnerConfigStore({
           client: new SSMClient(aws(config, config.ssmEndpoint)),
           prefix: config.ssmPrefix,
-        });
+        }),
+    signer,
+  );
   const launch: RunnerLauncher = async (runnerConfig) =>
     runnerConfig.kind === "dry-run"
       ? startDryRun(runnerConfig)

@@ -15,7 +15,8 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Keys whose values never reach a log line. */
-const secretKey = /secret|token|password|private.?key|jit.?config|authorization|credential/i;
+const secretKey =
+  /secret|token|password|private.?key|jit.?config|authorization|credential|event.?key/i;
 
 /** Replaces secret-looking values with "[redacted]", recursively. */
 export function redact(value: unknown, depth = 0): unknown {

@@ -1,12 +1,21 @@
 import * as v from "valibot";
+import { EVENT_KEY_PATTERN } from "./event-signature.ts";
+
+/**
+ * The instance's event key (see `event-signature.ts`): the agent signs every event with it.
+ * Written as the config's first property, so it sits in the first SSM part, where the
+ * bootstrap script finds it to sign `bootstrap_failed`.
+ */
+const eventKey = v.optional(v.pipe(v.string(), v.regex(EVENT_KEY_PATTERN, "is not an event key")));
 
 /**
  * What an instance needs to start its runner, written by the control plane into the runner
- * config store and read once by the agent. It holds a secret (JIT config or registration token):
- * never log it.
+ * config store and read once by the agent. It holds secrets (JIT config or registration token,
+ * event key): never log it.
  */
 export const RunnerConfigSchema = v.variant("kind", [
   v.object({
+    eventKey,
     kind: v.literal("jit"),
     jobId: v.string(),
     runnerName: v.string(),
@@ -14,6 +23,7 @@ export const RunnerConfigSchema = v.variant("kind", [
     encodedJitConfig: v.pipe(v.string(), v.minLength(1)),
   }),
   v.object({
+    eventKey,
     kind: v.literal("registration"),
     jobId: v.string(),
     runnerName: v.string(),
@@ -24,6 +34,7 @@ export const RunnerConfigSchema = v.variant("kind", [
     runnerGroup: v.optional(v.string()),
   }),
   v.object({
+    eventKey,
     kind: v.literal("dry-run"),
     jobId: v.string(),
     runnerName: v.string(),

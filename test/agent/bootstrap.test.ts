@@ -5,10 +5,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { startFauxqs } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnvFile } from "../../src/agent/config/env-file.ts";
-import { type FakeImds, startFakeImds } from "../../src/shared/fake-imds.ts";
 import { parseAgentEnv } from "../../src/shared/agent-env.ts";
+import { verifyEventSignature } from "../../src/shared/event-signature.ts";
+import { type FakeImds, startFakeImds } from "../../src/shared/fake-imds.ts";
 import { testCredentials } from "../support/moto.ts";
 import { Queue } from "./harness.ts";
 
@@ -149,4 +152,67 @@ describe.skipIf(process.platform !== "linux")("bootstrap.sh against the fake IMD
     expect(event.stage).toBe("verify");
     expect(event.logTail).toContain("checksum mismatch");
   });
+
+  it.skipIf(!has("aws") || !has("openssl"))(
+    "signs bootstrap_failed with the event key of a runner config already written",
+    async () => {
+      const root = join(dir, "signed");
+      const configs = join(root, "configs");
+      await mkdir(configs, { recursive: true });
+      const key = "ab".repeat(32);
+      await writeFile(
+        join(configs, "i-0b007.json"),
+        JSON.stringify({
+          eventKey: key,
+          kind: "dry-run",
+          jobId: "1",
+          runnerName: "r",
+          durationSeconds: 1,
+        }),
+      );
+      // A queue of its own, read with its attributes (the shared one keeps only bodies).
+      const sqs = await startFauxqs({ port: 0, logger: false });
+      const url = sqs.createQueue("signed-events").queueUrl;
+      const client = new SQSClient({
+        endpoint: sqs.address,
+        region: "us-east-1",
+        credentials: testCredentials,
+      });
+      try {
+        const r = await run(root, {
+          RUNS_FLEET_AGENT_SHA256: "0".repeat(64),
+          RUNS_FLEET_RUNNER_CONFIG_SOURCE: `file:${configs}`,
+          RUNS_FLEET_EVENTS_QUEUE_URL: url,
+          RUNS_FLEET_SQS_ENDPOINT: sqs.address,
+        });
+        expect(r.code).toBe(1);
+        const out = await client.send(
+          new ReceiveMessageCommand({ QueueUrl: url, MessageAttributeNames: ["All"] }),
+        );
+        const [m] = out.Messages ?? [];
+        expect(JSON.parse(m?.Body ?? "{}")).toMatchObject({
+          type: "bootstrap_failed",
+          instanceId: "i-0b007",
+        });
+        const signature = m?.MessageAttributes?.signature?.StringValue ?? "";
+        expect(await verifyEventSignature(key, m?.Body ?? "", signature)).toBe(true);
+      } finally {
+        client.destroy();
+        await sqs.stop();
+      }
+    },
+  );
+
+  it.skipIf(!has("aws"))(
+    "sends bootstrap_failed unsigned when no runner config is there yet",
+    async () => {
+      const root = join(dir, "unsigned");
+      const r = await run(root, {
+        RUNS_FLEET_AGENT_SHA256: "0".repeat(64),
+        RUNS_FLEET_RUNNER_CONFIG_SOURCE: `file:${join(root, "none")}`,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("bootstrap_failed goes unsigned");
+    },
+  );
 });

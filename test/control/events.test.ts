@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock, systemClock } from "../../src/control/adapters/clock.ts";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
 import type { WorkflowJobEvent } from "../../src/control/domain/workflow-job-event.ts";
+import { EVENT_SIGNATURE_ATTRIBUTE, signEventBody } from "../../src/shared/event-signature.ts";
 import { buildPlane } from "../support/app.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
 
@@ -38,9 +39,29 @@ function setup() {
   const github = createDryRunGitHub({ clock: systemClock, durationSeconds: 600 });
   const eventsDlqUrl = b.newQueue("events-dlq");
   const plane = buildPlane(b, { github, batchWindowMs: 10, eventsDlqUrl });
-  const send = (body: unknown) =>
+  /** Sends an agent event as its agent would: signed with the key its runner config holds. */
+  const send = async (body: { instanceId: string; [k: string]: unknown }) => {
+    const text = JSON.stringify(body);
+    const key = (await plane.runnerConfigs.get(body.instanceId))?.eventKey;
+    if (!key) throw new Error(`no runner config with an event key for ${body.instanceId}`);
+    const signature = await signEventBody(key, text);
+    await b.sqsClient.send(
+      new SendMessageCommand({
+        QueueUrl: plane.eventsQueueUrl,
+        MessageBody: text,
+        MessageAttributes: {
+          [EVENT_SIGNATURE_ATTRIBUTE]: { DataType: "String", StringValue: signature },
+        },
+      }),
+    );
+  };
+  /** Sends an EC2 event where EventBridge would: the EC2 events queue. */
+  const sendEc2 = (body: unknown) =>
     b.sqsClient.send(
-      new SendMessageCommand({ QueueUrl: plane.eventsQueueUrl, MessageBody: JSON.stringify(body) }),
+      new SendMessageCommand({
+        QueueUrl: plane.ec2EventsQueueUrl,
+        MessageBody: JSON.stringify(body),
+      }),
     );
   const spotWarning = (instanceId: string) => ({
     id: `w-${instanceId}`,
@@ -58,7 +79,7 @@ function setup() {
     if (!job?.instanceId) throw new Error("not launched");
     return job;
   };
-  return { plane, github, send, spotWarning, launch, eventsDlqUrl };
+  return { plane, github, send, sendEc2, spotWarning, launch, eventsDlqUrl };
 }
 
 // Each decision of the lifecycle is tested beside its service on in-memory ports; this suite
@@ -72,8 +93,8 @@ describe("events consumer", () => {
       const job = await s.launch(first);
       await s.plane.intake.handle(event("in_progress", { id: first.workflow_job.id }), "d-run");
       s.github.setJobStatus(job.jobId, "in_progress");
-      await s.send(s.spotWarning(job.instanceId as string));
-      await s.send(s.spotWarning(job.instanceId as string)); // EventBridge may deliver twice
+      await s.sendEc2(s.spotWarning(job.instanceId as string));
+      await s.sendEc2(s.spotWarning(job.instanceId as string)); // EventBridge may deliver twice
       expect((await s.plane.consumer.drain({ budgetMs: 10_000 })).applied).toBe(2);
       const interrupted = await s.plane.jobs.get(job.jobId);
       expect(interrupted).toMatchObject({ status: "interrupted", forceOnDemand: true });
@@ -119,7 +140,12 @@ describe("events consumer", () => {
       const at = new Date().toISOString();
       await s.send({ type: "started", id: "s1", instanceId: id, at, agentVersion: "test" });
       await s.send({ type: "heartbeat", id: "h1", instanceId: id, at, uptimeSeconds: 2 });
-      await s.send({ type: "reboot", id: "x1", instanceId: id, at });
+      await b.sqsClient.send(
+        new SendMessageCommand({
+          QueueUrl: s.plane.eventsQueueUrl,
+          MessageBody: JSON.stringify({ type: "reboot", id: "x1", instanceId: id, at }),
+        }),
+      );
       await b.sqsClient.send(
         new SendMessageCommand({ QueueUrl: s.plane.eventsQueueUrl, MessageBody: "{not json" }),
       );
@@ -163,17 +189,25 @@ describe("events consumer", () => {
 
       clock.advance(5_000);
       const at = new Date(clock.now()).toISOString();
+      const body = JSON.stringify({
+        type: "completed",
+        id: "c-probe",
+        instanceId: instance?.instanceId,
+        jobId: job?.jobId,
+        at,
+        status: "success",
+      });
+      const key = (await plane.runnerConfigs.get(instance?.instanceId as string))?.eventKey;
       await b.sqsClient.send(
         new SendMessageCommand({
           QueueUrl: plane.eventsQueueUrl,
-          MessageBody: JSON.stringify({
-            type: "completed",
-            id: "c-probe",
-            instanceId: instance?.instanceId,
-            jobId: job?.jobId,
-            at,
-            status: "success",
-          }),
+          MessageBody: body,
+          MessageAttributes: {
+            [EVENT_SIGNATURE_ATTRIBUTE]: {
+              DataType: "String",
+              StringValue: await signEventBody(key as string, body),
+            },
+          },
         }),
       );
       await plane.consumer.drain({ budgetMs: 10_000 });

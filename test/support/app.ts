@@ -11,6 +11,7 @@ import { storePorts } from "../../src/control/entry/store-ports.ts";
 import type { Clock } from "../../src/control/ports/clock.ts";
 import type { Compute } from "../../src/control/ports/compute.ts";
 import type { GitHub } from "../../src/control/ports/github.ts";
+import type { Metrics } from "../../src/control/ports/metrics.ts";
 import { createJsonLogger, type Logger, silentLogger } from "../../src/shared/logger.ts";
 import type { Backends } from "./control-plane.ts";
 
@@ -44,6 +45,8 @@ export function buildPlane(
   options: {
     queueUrl?: string;
     eventsQueueUrl?: string;
+    /** The EC2 events queue (EventBridge's, emulated); a fresh one unless given. */
+    ec2EventsQueueUrl?: string;
     logger?: Logger;
     clock?: Clock;
     compute?: Compute;
@@ -51,6 +54,7 @@ export function buildPlane(
     runnerConfigDir?: string;
     batchWindowMs?: number;
     eventsDlqUrl?: string;
+    metrics?: Metrics;
   } = {},
 ) {
   const settings = testSettings({
@@ -63,6 +67,7 @@ export function buildPlane(
   const { config } = settings;
   const jobQueueUrl = options.queueUrl ?? b.newQueue();
   const eventsQueueUrl = options.eventsQueueUrl ?? b.newQueue("events");
+  const ec2EventsQueueUrl = options.ec2EventsQueueUrl ?? b.newQueue("ec2-events");
   const clock = options.clock ?? systemClock;
   const stores = storePorts({
     dynamodb: b.dynamodb,
@@ -71,6 +76,7 @@ export function buildPlane(
     queues: {
       jobs: jobQueueUrl,
       events: eventsQueueUrl,
+      ec2Events: ec2EventsQueueUrl,
       jobsDlq: config.housekeeping.jobDlqUrl,
       eventsDlq: config.housekeeping.eventsDlqUrl,
     },
@@ -91,13 +97,14 @@ export function buildPlane(
     runnerConfigs: createFileRunnerConfigStore({
       dir: options.runnerConfigDir ?? join(tmpdir(), `runs-fleet-test-configs-${process.pid}`),
     }),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   const plane = composeControlPlane(
     settings,
     { ports, access: { webhookSecrets: [WEBHOOK_SECRET], adminToken: ADMIN_TOKEN } },
     { logger: options.logger ?? captureLogger().logger, clock, startedAt: systemClock.now() },
   );
-  return { ...plane, jobQueueUrl, eventsQueueUrl };
+  return { ...plane, jobQueueUrl, eventsQueueUrl, ec2EventsQueueUrl };
 }
 
 let delivery = 0;

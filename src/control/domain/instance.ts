@@ -33,6 +33,12 @@ export const InstanceSchema = v.object({
   lastHeartbeatAt: v.optional(v.nullable(v.string()), null),
   startedAt: v.optional(v.nullable(v.string()), null),
   terminatedAt: v.optional(v.nullable(v.string()), null),
+  /**
+   * The key the instance signs its events with (hex). A secret of the control plane and that
+   * instance: never shown by the admin API (`instanceView` lists what is) nor logged (the
+   * logger redacts it). Absent from records made before events were signed.
+   */
+  eventKey: v.optional(v.nullable(v.string())),
   version: v.number(),
 });
 export type Instance = v.InferOutput<typeof InstanceSchema>;

@@ -25,6 +25,10 @@ export function buildAwsPorts(settings: AwsSettings, o: { clock: Clock; logger: 
     logger.warn(
       "RUNS_FLEET_RUNNER_ROLE_ID is not set: runner configs carry no reader tag, so runners under the runs-fleet runner policy cannot read them",
     );
+  if (!config.ec2EventsQueueUrl)
+    logger.warn(
+      "RUNS_FLEET_EC2_EVENTS_QUEUE_URL is not set: no EC2 event (spot warning, rebalance, state change) is taken; EC2-shaped messages on the agents' queue are refused",
+    );
   const { github } = buildGitHub(settings.github, {
     dryRunJobSeconds: config.dryRunJobSeconds,
     clock,
@@ -39,6 +43,7 @@ export function buildAwsPorts(settings: AwsSettings, o: { clock: Clock; logger: 
         queues: {
           jobs: config.jobQueueUrl,
           events: config.eventsQueueUrl,
+          ec2Events: config.ec2EventsQueueUrl,
           jobsDlq: config.housekeeping.jobDlqUrl,
           eventsDlq: config.housekeeping.eventsDlqUrl,
         },

@@ -38,7 +38,10 @@ export interface Ports {
   jobs: JobStore;
   instances: InstanceStore;
   queue: JobQueue;
+  /** The agents' events queue: agent events, each signed by its instance. */
   events: EventQueue;
+  /** The EC2 events queue, which only EventBridge can send to (a local stand-in in local mode). */
+  ec2Events?: EventQueue;
   circuitStore: CircuitStore;
   markers: MarkerStore;
   compute: Compute;
@@ -130,10 +133,11 @@ export function composeControlPlane(
   const consumer = createEventsConsumer({
     ...lifecycle,
     events: ports.events,
+    ...(ports.ec2Events ? { ec2Events: ports.ec2Events } : {}),
     logger: log("events"),
     ...(deadLetters ? { deadLetter: (body: string) => deadLetters.send(body) } : {}),
   });
-  const { eventsDlq, jobDlq, ...rest } = ports;
+  const { eventsDlq, jobDlq, ec2Events: _consumedOnly, ...rest } = ports;
   const housekeeping = createHousekeeping({
     ...rest,
     metrics,

@@ -64,6 +64,8 @@ export interface AwsConfig extends CommonConfig {
   adminToken: string;
   jobQueueUrl: string;
   eventsQueueUrl: string;
+  /** The queue only EventBridge may send to; EC2 events are taken from it alone. */
+  ec2EventsQueueUrl: string | undefined;
   /** KMS key that encrypts runner configs; the account's `aws/ssm` key when unset. */
   ssmKmsKeyId: string | undefined;
   /** Runner role's unique id: runner configs are tagged for `<id>:<instance-id>` alone. */

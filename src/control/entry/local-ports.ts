@@ -51,6 +51,7 @@ export async function buildLocalPorts(
     queues: {
       jobs: embedded.jobQueueUrl,
       events: embedded.eventsQueueUrl,
+      ec2Events: embedded.ec2EventsQueueUrl,
       jobsDlq: embedded.jobDlqUrl,
       eventsDlq: embedded.eventsDlqUrl,
     },
@@ -67,7 +68,7 @@ export async function buildLocalPorts(
     heartbeatSeconds: config.localHeartbeatSeconds,
     region: config.region,
     logLevel: config.logLevel,
-    events: stores.events,
+    ec2Events: stores.ec2Events,
     clock,
     logger,
   });

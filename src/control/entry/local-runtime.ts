@@ -26,7 +26,11 @@ export function agentCommand(config: Pick<Config, "agentCommand">): {
   };
 }
 
-/** Local compute whose instances are agent processes reporting to the events queue. */
+/**
+ * Local compute whose instances are agent processes reporting to the agents' events queue; the
+ * state changes EventBridge would report go to the EC2 events queue (`ec2Events`), which no
+ * agent is given.
+ */
 export function createAgentCompute(o: {
   command: string;
   args: string[];
@@ -38,7 +42,7 @@ export function createAgentCompute(o: {
   heartbeatSeconds: number;
   region: string;
   logLevel: Config["logLevel"];
-  events: EventQueue;
+  ec2Events: EventQueue | undefined;
   clock: Clock;
   logger: Logger;
   idPrefix?: string;
@@ -73,7 +77,8 @@ export function createAgentCompute(o: {
     // EventBridge's state-change notifications, emulated: the consumer learns an instance ended.
     onStateChange: (instanceId, state) => {
       if (state !== "terminated" && state !== "stopped") return;
-      o.events
+      if (!o.ec2Events) return;
+      o.ec2Events
         .send(JSON.stringify(stateChangeEvent(instanceId, state, o.clock.now(), o.region)))
         .catch((err) =>
           o.logger.warn("could not report a local instance's state", {

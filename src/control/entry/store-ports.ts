@@ -31,6 +31,8 @@ export function storePorts(o: {
   queues: {
     jobs: string;
     events: string;
+    /** The EC2 events queue (EventBridge only); unset, no EC2 event is taken. */
+    ec2Events?: string | undefined;
     jobsDlq?: string | undefined;
     eventsDlq?: string | undefined;
   };
@@ -42,7 +44,7 @@ export function storePorts(o: {
   const { dynamodb: client, clock } = o;
   const retention =
     o.retentionSeconds === undefined ? {} : { retentionSeconds: o.retentionSeconds };
-  const { jobsDlq, eventsDlq } = o.queues;
+  const { jobsDlq, eventsDlq, ec2Events } = o.queues;
   return {
     jobs: createDynamoJobStore({ client, tableName: tables.jobs, clock, ...retention }),
     instances: createDynamoInstanceStore({
@@ -53,6 +55,7 @@ export function storePorts(o: {
     }),
     queue: createSqsJobQueue({ client: o.sqs, url: o.queues.jobs }),
     events: createSqsEventQueue({ client: o.sqs, url: o.queues.events }),
+    ...(ec2Events ? { ec2Events: createSqsEventQueue({ client: o.sqs, url: ec2Events }) } : {}),
     circuitStore: createDynamoCircuitStore({ client, tableName: tables.circuits }),
     markers: createDynamoMarkerStore({ client, tableName: tables.locks, clock }),
     locks: createDynamoLockStore({ client, tableName: tables.locks, clock }),

@@ -4,12 +4,19 @@ export interface ReceivedEvent {
   receipt: string;
   messageId: string;
   receiveCount: number;
+  /** String message attributes (an agent event's `signature`); absent when none were sent. */
+  attributes?: Readonly<Record<string, string>>;
+  /** SQS's `SenderId` (`<role-id>:<session>` for role sessions); emulators leave it unset. */
+  senderId?: string;
 }
 
 /** The events queue: agent events and EventBridge EC2 events. */
 export interface EventQueue {
-  /** Sends one event body (local mode uses this to emulate EventBridge). */
-  send(body: string): Promise<void>;
+  /**
+   * Sends one event body with its string attributes (local mode uses this to emulate
+   * EventBridge; a DLQ redrive keeps a signed event's signature).
+   */
+  send(body: string, attributes?: Readonly<Record<string, string>>): Promise<void>;
   receive(options: {
     max: number;
     waitSeconds: number;

@@ -11,6 +11,8 @@ export interface Embedded {
   sqsEndpoint: string;
   jobQueueUrl: string;
   eventsQueueUrl: string;
+  /** Local mode's stand-in for the queue only EventBridge feeds: emulated EC2 events. */
+  ec2EventsQueueUrl: string;
   jobDlqUrl: string;
   eventsDlqUrl: string;
   stop(): Promise<void>;
@@ -22,6 +24,8 @@ export const localQueueNames = {
   jobsDlq: "runs-fleet-jobs-dlq",
   events: "runs-fleet-events",
   eventsDlq: "runs-fleet-events-dlq",
+  ec2Events: "runs-fleet-ec2-events",
+  ec2EventsDlq: "runs-fleet-ec2-events-dlq",
 };
 
 /**
@@ -59,11 +63,17 @@ export async function startEmbedded(options: {
   const events = sqs.createQueue(localQueueNames.events, {
     attributes: { RedrivePolicy: redrive(eventsDlq.queueArn), VisibilityTimeout: "30" },
   });
+  // As on AWS, EC2 events have a queue of their own: local agents are given only the other.
+  const ec2EventsDlq = sqs.createQueue(localQueueNames.ec2EventsDlq);
+  const ec2Events = sqs.createQueue(localQueueNames.ec2Events, {
+    attributes: { RedrivePolicy: redrive(ec2EventsDlq.queueArn), VisibilityTimeout: "30" },
+  });
   return {
     dynamodbEndpoint: `http://${host}:${dbPort}`,
     sqsEndpoint: sqs.address,
     jobQueueUrl: jobs.queueUrl,
     eventsQueueUrl: events.queueUrl,
+    ec2EventsQueueUrl: ec2Events.queueUrl,
     jobDlqUrl: jobsDlq.queueUrl,
     eventsDlqUrl: eventsDlq.queueUrl,
     stop: async () => {

@@ -25,20 +25,35 @@ export function createMemoryEventQueue(
     visibilitySeconds: options.visibilitySeconds ?? 30,
     noun: "an event",
   });
+  // Attributes by message id, kept beside the shared queue (which knows only traceparents).
+  const attributesOf = new Map<string, Readonly<Record<string, string>>>();
+  const receiptOwner = new Map<string, string>();
   return {
-    async send(body) {
-      queue.enqueue(body, { traceparent: null, group: null, delayMs: 0 });
+    async send(body, attributes) {
+      const id = queue.enqueue(body, { traceparent: null, group: null, delayMs: 0 });
+      if (attributes && Object.keys(attributes).length > 0) attributesOf.set(id, { ...attributes });
     },
     async receive(opts) {
       const got = await queue.receive(opts);
-      return got.map((m) => ({
-        body: m.body,
-        receipt: m.receipt,
-        messageId: m.id,
-        receiveCount: m.receiveCount,
-      }));
+      return got.map((m) => {
+        const attributes = attributesOf.get(m.id);
+        if (attributes) receiptOwner.set(m.receipt, m.id);
+        return {
+          body: m.body,
+          receipt: m.receipt,
+          messageId: m.id,
+          receiveCount: m.receiveCount,
+          ...(attributes ? { attributes } : {}),
+        };
+      });
     },
-    delete: queue.delete,
+    async delete(receipt) {
+      await queue.delete(receipt);
+      const id = receiptOwner.get(receipt);
+      receiptOwner.delete(receipt);
+      // Gone only if this receipt was current: an outdated one deletes nothing, as in SQS.
+      if (id !== undefined && !queue.holds(id)) attributesOf.delete(id);
+    },
     retryLater: queue.retryLater,
     depth: () => queue.depth(),
   };

@@ -147,6 +147,11 @@ export function createMessageQueue(options: {
       wake();
     },
 
+    /** Whether the message `id` is still held (not yet deleted). */
+    holds(id: string): boolean {
+      return messages.has(id);
+    },
+
     /** Messages held: visible now, and hidden (in flight or delayed). */
     depth(): { visible: number; hidden: number } {
       const now = clock.now();

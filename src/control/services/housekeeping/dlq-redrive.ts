@@ -64,7 +64,10 @@ export async function redriveJobDlq(ctx: TaskContext, dlq: JobQueue): Promise<vo
   );
 }
 
-/** Moves the events queue's dead letters back to it, body unchanged (events are idempotent). */
+/**
+ * Moves the events queue's dead letters back to it, body and attributes unchanged (events are
+ * idempotent; a signed agent event keeps its signature, or the consumer would refuse it).
+ */
 export async function redriveEventDlq(
   ctx: TaskContext,
   queues: { dlq: EventQueue; target: EventQueue },
@@ -73,7 +76,7 @@ export async function redriveEventDlq(
     ctx,
     (max) => queues.dlq.receive({ max, waitSeconds: 0, visibilitySeconds }),
     async (received) => {
-      await queues.target.send(received.body);
+      await queues.target.send(received.body, received.attributes);
       await queues.dlq.delete(received.receipt);
       ctx.count("moved");
     },

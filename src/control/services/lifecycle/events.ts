@@ -1,53 +1,41 @@
-import * as v from "valibot";
-import { type AgentEvent, AgentEventSchema } from "../../../shared/events.ts";
-import { type Ec2Event, Ec2EventSchema } from "../../domain/ec2-events.ts";
+import type { AgentEvent } from "../../../shared/events.ts";
+import type { Ec2Event } from "../../domain/ec2-events.ts";
 import type { EventQueue, ReceivedEvent } from "../../ports/event-queue.ts";
 import { type DrainOptions, drainQueue } from "../common/drain.ts";
 import { patchInstance } from "../common/instances.ts";
 import { retryDelay } from "../common/retry.ts";
+import type { Settle } from "../common/settle.ts";
 import { onAgentCompleted } from "./completion.ts";
 import type { LifecycleDeps } from "./deps.ts";
+import { admitEvent, clampToReceiveTime } from "./event-auth.ts";
+import { type EventSource, instanceOf, parseFleetEvent } from "./fleet-event.ts";
 import { onInstanceGone } from "./instance-gone.ts";
 import { handleRebalance, handleSpotInterruption } from "./interruptions.ts";
 
+export { type EventSource, type FleetEvent, parseFleetEvent } from "./fleet-event.ts";
+
 /** What the consumer did with one message. */
-export type EventOutcome = "applied" | "ignored" | "retry" | "invalid";
+export type EventOutcome = "applied" | "ignored" | "retry" | "invalid" | "rejected";
 
-/** A parsed events-queue body: an agent event or an EventBridge EC2 event. */
-export type FleetEvent =
-  | { source: "agent"; event: AgentEvent }
-  | { source: "ec2"; event: Ec2Event };
-
-/** Parses an events-queue body, or says why it is not an event we know. */
-export function parseFleetEvent(
-  body: string,
-): { ok: true; value: FleetEvent } | { ok: false; error: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch {
-    return { ok: false, error: "body is not JSON" };
-  }
-  if (typeof raw === "object" && raw !== null && "detail-type" in raw) {
-    const ec2 = v.safeParse(Ec2EventSchema, raw);
-    return ec2.success
-      ? { ok: true, value: { source: "ec2", event: ec2.output } }
-      : { ok: false, error: `unknown EC2 event: ${v.summarize(ec2.issues)}` };
-  }
-  const agent = v.safeParse(AgentEventSchema, raw);
-  return agent.success
-    ? { ok: true, value: { source: "agent", event: agent.output } }
-    : { ok: false, error: `unknown agent event: ${v.summarize(agent.issues)}` };
-}
+const outcomes: readonly EventOutcome[] = ["applied", "ignored", "retry", "invalid", "rejected"];
 
 /** Applies events to jobs and instances; every handler is idempotent. */
 export function createEventsConsumer(
   deps: LifecycleDeps & {
+    /** The agents' queue: signed agent events. */
     events: EventQueue;
+    /** The EC2 events queue, which only EventBridge can send to; unset, none are taken. */
+    ec2Events?: EventQueue;
+    /** Where an unreadable agents'-queue message goes (the EC2 queue's own DLQ takes its own). */
     deadLetter?(body: string, error: string): Promise<void>;
   },
 ) {
   const { instances, logger, metrics } = deps;
+  const queueOf = (from: EventSource): EventQueue => {
+    if (from === "agent") return deps.events;
+    if (!deps.ec2Events) throw new Error("an EC2 event arrived but no EC2 events queue is set");
+    return deps.ec2Events;
+  };
 
   const onAgent = async (e: AgentEvent): Promise<EventOutcome> => {
     switch (e.type) {
@@ -117,52 +105,90 @@ export function createEventsConsumer(
     }
   };
 
-  /** Handles one message; deletes it only once its effect is durable. */
-  const handle = async (m: ReceivedEvent): Promise<EventOutcome> => {
+  /**
+   * How each outcome settles its message; `handle` acts on it and the Lambda handler reports it,
+   * so the two cannot disagree. An invalid event copied to the DLQ is done with; without a DLQ
+   * to copy it to it stays, for the queue's redrive policy to move after its receive limit.
+   */
+  const settle = (outcome: EventOutcome, from: EventSource = "agent"): Settle =>
+    outcome === "retry" || (outcome === "invalid" && !(from === "agent" && deps.deadLetter))
+      ? "retry"
+      : "delete";
+
+  /** Deletes the message, or sets when it comes back, as `settle` says for its outcome. */
+  const finish = async (
+    m: ReceivedEvent,
+    from: EventSource,
+    outcome: EventOutcome,
+    delaySeconds: number,
+  ) => {
+    const queue = queueOf(from);
+    if (settle(outcome, from) === "delete") await queue.delete(m.receipt);
+    else await queue.retryLater(m.receipt, delaySeconds);
+    return outcome;
+  };
+
+  /**
+   * Refuses a message for good: logged with why, counted, deleted (trying again cannot make a
+   * forged or misrouted event genuine), never applied.
+   */
+  const reject = async (
+    m: ReceivedEvent,
+    from: EventSource,
+    claimed: string,
+    why: { reason: string; detail: string },
+  ) => {
+    logger.warn("event rejected", {
+      messageId: m.messageId,
+      queue: from,
+      instanceId: claimed,
+      ...why,
+      ...(m.senderId ? { senderId: m.senderId } : {}),
+    });
+    metrics.count("events_rejected", 1, { reason: why.reason });
+    return await finish(m, from, "rejected", 0);
+  };
+
+  /**
+   * Handles one message of the queue `from`; deletes it only once its effect is durable. Only
+   * an event admitted for that queue (an agent's: signed by the instance it names) is applied.
+   */
+  const handle = async (m: ReceivedEvent, from: EventSource = "agent"): Promise<EventOutcome> => {
     const parsed = parseFleetEvent(m.body);
     if (!parsed.ok) {
       logger.error("unknown or malformed event; sent to the DLQ", {
         messageId: m.messageId,
+        queue: from,
         error: parsed.error,
       });
-      if (deps.deadLetter) {
-        await deps.deadLetter(m.body, parsed.error);
-        await deps.events.delete(m.receipt);
-      } else {
-        // No DLQ to send it to: hide it for five minutes; the queue's redrive policy moves it
-        // to the DLQ after its receive limit instead of it spinning through the consumer.
-        await deps.events.retryLater(m.receipt, 300);
-      }
+      if (from === "agent" && deps.deadLetter) await deps.deadLetter(m.body, parsed.error);
       metrics.count("events_invalid");
-      return "invalid";
+      // Without a DLQ, hidden five minutes at a time rather than spinning through the consumer.
+      return await finish(m, from, "invalid", 300);
     }
+    const admitted = await admitEvent(deps, m, parsed.value, from);
+    if (!admitted.ok) return await reject(m, from, instanceOf(parsed.value), admitted);
     const outcome =
       parsed.value.source === "agent"
-        ? await onAgent(parsed.value.event)
+        ? await onAgent(clampToReceiveTime(parsed.value.event, deps.clock.now()))
         : await onEc2(parsed.value.event, m.receiveCount);
-    if (outcome === "retry" && m.receiveCount < 5) {
-      // Visibility timeout as a delay: about 2 s, 4 s, 8 s… (jittered) before the next look.
-      await deps.events.retryLater(m.receipt, retryDelay(null, m.receiveCount, { baseSeconds: 2 }));
-      return "retry";
-    }
-    await deps.events.delete(m.receipt);
-    return outcome === "retry" ? "ignored" : outcome;
+    // Past the fifth receive a retry is given up (housekeeping is the backstop) and goes.
+    const final = outcome === "retry" && m.receiveCount >= 5 ? "ignored" : outcome;
+    // Visibility timeout as a delay: about 2 s, 4 s, 8 s… (jittered) before the next look.
+    return await finish(m, from, final, retryDelay(null, m.receiveCount, { baseSeconds: 2 }));
   };
 
-  /** Receives and applies events until the budget is spent (or the queue is empty). */
+  /** Receives and applies one queue's events until the budget is spent (or it is empty). */
   /** Events of one instance are applied in the order received; different instances in parallel. */
-  const drain = (options: DrainOptions) =>
+  const drainOne = (from: EventSource, options: DrainOptions) =>
     drainQueue({
       receive: (max, waitSeconds) =>
-        deps.events.receive({ max, waitSeconds, visibilitySeconds: 60 }),
-      handle,
-      outcomes: ["applied", "ignored", "retry", "invalid"],
+        queueOf(from).receive({ max, waitSeconds, visibilitySeconds: 60 }),
+      handle: (m) => handle(m, from),
+      outcomes,
       key: (m) => {
         const parsed = parseFleetEvent(m.body);
-        if (!parsed.ok) return null;
-        return parsed.value.source === "agent"
-          ? parsed.value.event.instanceId
-          : parsed.value.event.detail["instance-id"];
+        return parsed.ok ? instanceOf(parsed.value) : null;
       },
       clock: deps.clock,
       logger,
@@ -171,6 +197,18 @@ export function createEventsConsumer(
       defaultConcurrency: 10,
     });
 
-  return { handle, drain };
+  /** Drains the agents' queue and the EC2 events queue side by side; the counts are summed. */
+  const drain = async (options: DrainOptions) => {
+    const [agents, ec2] = await Promise.all([
+      drainOne("agent", options),
+      deps.ec2Events ? drainOne("ec2", options) : undefined,
+    ]);
+    if (!ec2) return agents;
+    const total = { ...agents };
+    for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += ec2[k];
+    return total;
+  };
+
+  return { handle, settle, drain };
 }
 export type EventsConsumer = ReturnType<typeof createEventsConsumer>;

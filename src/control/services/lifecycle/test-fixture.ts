@@ -1,3 +1,4 @@
+import { EVENT_SIGNATURE_ATTRIBUTE, signEventBody } from "../../../shared/event-signature.ts";
 import { silentLogger } from "../../../shared/logger.ts";
 import { fixedClock } from "../../adapters/clock.ts";
 import { createMemoryCircuitStore } from "../../adapters/memory/circuit-store.ts";
@@ -14,7 +15,10 @@ import type { JobMessage } from "../../domain/job-message.ts";
 import type { GitHub, GitHubJobStatus, JobRef } from "../../ports/github.ts";
 import { createCircuitService } from "../common/circuits.ts";
 import type { LifecycleDeps } from "./deps.ts";
-import { createEventsConsumer } from "./events.ts";
+import { createEventsConsumer, type EventSource } from "./events.ts";
+
+/** The event key every seeded instance gets unless it brings its own. */
+export const testKey = "5e".repeat(32);
 
 /** A GitHub that answers job status from a table and records re-runs and runner removals. */
 function recordingGitHub() {
@@ -22,6 +26,7 @@ function recordingGitHub() {
   const reruns: JobRef[] = [];
   const removedRunners: string[] = [];
   const github: GitHub = {
+    installation: async () => "installed",
     async createRunnerConfig() {
       throw new Error("the lifecycle flows never create runner configs");
     },
@@ -78,10 +83,10 @@ export function lifecycleFixture(options: { start?: string; maxRetries?: number 
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
   };
 
-  /** Stores a job and the instance it is bound to, as the launch step leaves them. */
+  /** Stores a job and the instance it is bound to, as the launch step leaves them (keyed). */
   const seed = async (job: Job, instance?: Instance) => {
     await jobs.create(job);
-    if (instance) await instances.create(instance);
+    if (instance) await instances.create({ ...instance, eventKey: instance.eventKey ?? testKey });
   };
 
   /** The job messages sent so far, taken off the queue. */
@@ -113,10 +118,12 @@ export function lifecycleFixture(options: { start?: string; maxRetries?: number 
 export function eventsFixture(options: { deadLetter?: boolean } = {}) {
   const f = lifecycleFixture();
   const events = createMemoryEventQueue({ clock: f.clock });
+  const ec2Events = createMemoryEventQueue({ clock: f.clock });
   const dead: { body: string; error: string }[] = [];
   const consumer = createEventsConsumer({
     ...f.deps,
     events,
+    ec2Events,
     ...(options.deadLetter === false
       ? {}
       : {
@@ -125,15 +132,31 @@ export function eventsFixture(options: { deadLetter?: boolean } = {}) {
           },
         }),
   });
-  /** Receives the next visible message and lets the consumer handle it. */
-  const next = async () => {
-    const [m] = await events.receive({ max: 1, waitSeconds: 0, visibilitySeconds: 60 });
+  /** Receives the next visible message of a queue and lets the consumer handle it. */
+  const next = async (from: EventSource = "agent") => {
+    const queue = from === "ec2" ? ec2Events : events;
+    const [m] = await queue.receive({ max: 1, waitSeconds: 0, visibilitySeconds: 60 });
     if (!m) throw new Error("no visible event");
-    return { outcome: await consumer.handle(m), receiveCount: m.receiveCount };
+    return { outcome: await consumer.handle(m, from), receiveCount: m.receiveCount };
   };
+  /**
+   * Sends one body where its sender would and has it handled: an EC2 event (`detail-type`) to
+   * the EC2 events queue, anything else to the agents' queue signed with the key of the
+   * instance it names, as its agent would (unsigned when that instance has no key).
+   */
   const deliver = async (body: unknown) => {
-    await events.send(typeof body === "string" ? body : JSON.stringify(body));
+    const text = typeof body === "string" ? body : JSON.stringify(body);
+    if (typeof body === "object" && body !== null && "detail-type" in body) {
+      await ec2Events.send(text);
+      return (await next("ec2")).outcome;
+    }
+    const named = (body as { instanceId?: unknown } | null)?.instanceId;
+    const key = typeof named === "string" ? (await f.instances.get(named))?.eventKey : undefined;
+    await events.send(
+      text,
+      key ? { [EVENT_SIGNATURE_ATTRIBUTE]: await signEventBody(key, text) } : undefined,
+    );
     return (await next()).outcome;
   };
-  return { ...f, events, consumer, dead, deliver, next };
+  return { ...f, events, ec2Events, consumer, dead, deliver, next };
 }
