@@ -45,7 +45,7 @@ describe("housekeeping: DLQ redrive", () => {
     const target = createSqsEventQueue({ client: suite.b.sqsClient, url: suite.b.newQueue("ev") });
     const bodies = Array.from({ length: 5 }, (_, i) => JSON.stringify({ n: i }));
     for (const body of bodies) await dlq.send(body);
-    const hk = h.housekeeping("a", { batchSize: 3 }, { eventsDlq: { dlq, target } });
+    const hk = h.housekeeping("a", { batchSize: 3 }, { eventDlqs: [{ dlq, target }] });
     // A run takes no more than it may handle: the rest stays visible for the next run.
     expect((await hk.runTask("dlqRedrive")).report).toEqual({ moved: 3 });
     expect((await hk.runTask("dlqRedrive")).report).toEqual({ moved: 2 });
@@ -56,6 +56,30 @@ describe("housekeeping: DLQ redrive", () => {
       moved.push(...batch.map((m) => m.body));
     }
     expect(moved.sort()).toEqual(bodies);
+  });
+
+  it("moves each event DLQ back to its own queue: agent events and EC2 events stay apart", async () => {
+    const h = await harness(suite);
+    const queue = (name: string) =>
+      createSqsEventQueue({ client: suite.b.sqsClient, url: suite.b.newQueue(name) });
+    const [agentDlq, agent, ec2Dlq, ec2] = [queue("a-dlq"), queue("a"), queue("e-dlq"), queue("e")];
+    await agentDlq.send(JSON.stringify({ from: "agent" }));
+    await ec2Dlq.send(JSON.stringify({ from: "ec2" }));
+    const hk = h.housekeeping(
+      "a",
+      {},
+      {
+        eventDlqs: [
+          { dlq: agentDlq, target: agent },
+          { dlq: ec2Dlq, target: ec2 },
+        ],
+      },
+    );
+    expect((await hk.runTask("dlqRedrive")).report).toEqual({ moved: 2 });
+    const bodies = async (q: typeof agent) =>
+      (await q.receive({ max: 10, waitSeconds: 0 })).map((m) => m.body);
+    expect(await bodies(agent)).toEqual([JSON.stringify({ from: "agent" })]);
+    expect(await bodies(ec2)).toEqual([JSON.stringify({ from: "ec2" })]);
   });
 
   it("does not run when no DLQ is configured", async () => {

@@ -46,6 +46,7 @@ export function buildAwsPorts(settings: AwsSettings, o: { clock: Clock; logger: 
           ec2Events: config.ec2EventsQueueUrl,
           jobsDlq: config.housekeeping.jobDlqUrl,
           eventsDlq: config.housekeeping.eventsDlqUrl,
+          ec2EventsDlq: config.housekeeping.ec2EventsDlqUrl,
         },
         retentionSeconds: config.jobRetentionSeconds,
         clock,

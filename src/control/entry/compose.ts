@@ -35,6 +35,8 @@ export interface Ports {
   /** Dead-letter queues, when configured: housekeeping redrives them. */
   jobDlq?: JobQueue;
   eventsDlq?: EventQueue;
+  /** The EC2 events queue's dead-letter queue, redriven by housekeeping. */
+  ec2EventsDlq?: EventQueue;
   jobs: JobStore;
   instances: InstanceStore;
   queue: JobQueue;
@@ -137,7 +139,11 @@ export function composeControlPlane(
     logger: log("events"),
     ...(deadLetters ? { deadLetter: (body: string) => deadLetters.send(body) } : {}),
   });
-  const { eventsDlq, jobDlq, ec2Events: _consumedOnly, ...rest } = ports;
+  const { eventsDlq, jobDlq, ec2Events, ec2EventsDlq, ...rest } = ports;
+  const eventDlqs = [
+    ...(eventsDlq ? [{ dlq: eventsDlq, target: ports.events }] : []),
+    ...(ec2EventsDlq && ec2Events ? [{ dlq: ec2EventsDlq, target: ec2Events }] : []),
+  ];
   const housekeeping = createHousekeeping({
     ...rest,
     metrics,
@@ -149,7 +155,7 @@ export function composeControlPlane(
       expireBy: config.mode === "aws" ? "ttl" : "sweep",
     }),
     ...(jobDlq ? { jobDlq } : {}),
-    ...(eventsDlq ? { eventsDlq: { dlq: eventsDlq, target: ports.events } } : {}),
+    ...(eventDlqs.length > 0 ? { eventDlqs } : {}),
   });
   const app = createApp({
     intake,

@@ -41,6 +41,7 @@ export interface CommonConfig {
     intervalMs: number;
     jobDlqUrl: string | undefined;
     eventsDlqUrl: string | undefined;
+    ec2EventsDlqUrl: string | undefined;
   };
   region: string;
   regions: string[];

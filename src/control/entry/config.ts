@@ -74,6 +74,7 @@ const EnvSchema = v.object({
   RUNS_FLEET_HOUSEKEEPING_BATCH: v.optional(Count, "100"),
   RUNS_FLEET_JOB_DLQ_URL: v.optional(Url),
   RUNS_FLEET_EVENTS_DLQ_URL: v.optional(Url),
+  RUNS_FLEET_EC2_EVENTS_DLQ_URL: v.optional(Url),
   RUNS_FLEET_METRICS: v.optional(v.picklist(["emf", "off"], 'must be "emf" or "off"')),
   RUNS_FLEET_METRICS_NAMESPACE: v.optional(
     v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
@@ -189,6 +190,7 @@ function commonConfig(e: ParsedEnv, region: string, regions: string[]): CommonCo
       intervalMs: ms(e.RUNS_FLEET_HOUSEKEEPING_INTERVAL_SECONDS),
       jobDlqUrl: e.RUNS_FLEET_JOB_DLQ_URL,
       eventsDlqUrl: e.RUNS_FLEET_EVENTS_DLQ_URL,
+      ec2EventsDlqUrl: e.RUNS_FLEET_EC2_EVENTS_DLQ_URL,
     },
     region,
     regions,

@@ -54,6 +54,7 @@ export async function buildLocalPorts(
       ec2Events: embedded.ec2EventsQueueUrl,
       jobsDlq: embedded.jobDlqUrl,
       eventsDlq: embedded.eventsDlqUrl,
+      ec2EventsDlq: embedded.ec2EventsDlqUrl,
     },
     clock,
   });

@@ -35,6 +35,7 @@ export function storePorts(o: {
     ec2Events?: string | undefined;
     jobsDlq?: string | undefined;
     eventsDlq?: string | undefined;
+    ec2EventsDlq?: string | undefined;
   };
   /** Set in AWS mode: records expire by DynamoDB TTL; elsewhere housekeeping sweeps them. */
   retentionSeconds?: number;
@@ -44,7 +45,7 @@ export function storePorts(o: {
   const { dynamodb: client, clock } = o;
   const retention =
     o.retentionSeconds === undefined ? {} : { retentionSeconds: o.retentionSeconds };
-  const { jobsDlq, eventsDlq, ec2Events } = o.queues;
+  const { jobsDlq, eventsDlq, ec2Events, ec2EventsDlq } = o.queues;
   return {
     jobs: createDynamoJobStore({ client, tableName: tables.jobs, clock, ...retention }),
     instances: createDynamoInstanceStore({
@@ -61,6 +62,9 @@ export function storePorts(o: {
     locks: createDynamoLockStore({ client, tableName: tables.locks, clock }),
     ...(jobsDlq ? { jobDlq: createSqsJobQueue({ client: o.sqs, url: jobsDlq }) } : {}),
     ...(eventsDlq ? { eventsDlq: createSqsEventQueue({ client: o.sqs, url: eventsDlq }) } : {}),
+    ...(ec2EventsDlq
+      ? { ec2EventsDlq: createSqsEventQueue({ client: o.sqs, url: ec2EventsDlq }) }
+      : {}),
   };
 }
 

@@ -15,6 +15,7 @@ export interface Embedded {
   ec2EventsQueueUrl: string;
   jobDlqUrl: string;
   eventsDlqUrl: string;
+  ec2EventsDlqUrl: string;
   stop(): Promise<void>;
 }
 
@@ -76,6 +77,7 @@ export async function startEmbedded(options: {
     ec2EventsQueueUrl: ec2Events.queueUrl,
     jobDlqUrl: jobsDlq.queueUrl,
     eventsDlqUrl: eventsDlq.queueUrl,
+    ec2EventsDlqUrl: ec2EventsDlq.queueUrl,
     stop: async () => {
       await sqs.stop();
       await new Promise<void>((resolve) => db.close(() => resolve()));

@@ -28,7 +28,8 @@ export interface HousekeepingDeps {
   /** The job queue's dead-letter queue; redriven when given. */
   jobDlq?: JobQueue;
   /** The events queue's dead-letter queue and the queue its messages go back to. */
-  eventsDlq?: { dlq: EventQueue; target: EventQueue };
+  /** Event dead-letter queues and the queue each one is redriven to (agent events, EC2 events). */
+  eventDlqs?: ReadonlyArray<{ dlq: EventQueue; target: EventQueue }>;
 }
 
 /** Counts a task reports, by name ("requeued": 2, "conflicts": 1…). */

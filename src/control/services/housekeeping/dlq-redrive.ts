@@ -86,6 +86,6 @@ export async function redriveEventDlq(
 /** The `dlqRedrive` task: each configured dead-letter queue, jobs first. */
 export async function dlqRedrive(ctx: TaskContext): Promise<TaskReport> {
   if (ctx.jobDlq) await redriveJobDlq(ctx, ctx.jobDlq);
-  if (ctx.eventsDlq) await redriveEventDlq(ctx, ctx.eventsDlq);
+  for (const queues of ctx.eventDlqs ?? []) await redriveEventDlq(ctx, queues);
   return ctx.report;
 }

@@ -52,7 +52,7 @@ export function createHousekeeping(
   /** False for tasks with nothing to do in this configuration. */
   const applies = (task: HousekeepingTask) =>
     task === "dlqRedrive"
-      ? deps.jobDlq !== undefined || deps.eventsDlq !== undefined
+      ? deps.jobDlq !== undefined || (deps.eventDlqs?.length ?? 0) > 0
       : task !== "expire" || config.expireBy === "sweep";
 
   /** Runs one task if this replica gets its lock; stops taking work at `budgetEnd` too. */
