@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { uptime } from "node:os";
 import { join } from "node:path";
-import { EC2Client } from "@aws-sdk/client-ec2";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { createJsonLogger } from "../shared/logger.ts";
@@ -149,8 +148,6 @@ async function main(): Promise<number> {
           env: process.env,
         });
   const terminator = createTerminator({
-    ec2: config.teardown === "exit" ? undefined : new EC2Client(aws(config, config.ec2Endpoint)),
-    instanceId: config.instanceId,
     shutdownCommand: config.shutdownCommand ?? defaultShutdownCommand(platform),
     platform,
     logger,

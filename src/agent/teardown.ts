@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
-import { type EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import type { Logger } from "../shared/logger.ts";
 
-/** Ends the instance: TerminateInstances on itself, else the OS shutdown command. */
+/** Ends the instance by shutting it down. */
 export interface Terminator {
   terminate(): Promise<void>;
 }
@@ -22,32 +21,34 @@ function runShell(command: string, platform: string): Promise<number | null> {
 }
 
 /**
- * Terminates this instance. The IAM policy only allows TerminateInstances on instances tagged
- * `runs-fleet:managed`; if the call fails anyway, the OS shutdown still ends the instance
- * because launches set the shutdown behaviour to `terminate`.
+ * Ends this instance by shutting it down: launches set the shutdown behaviour to `terminate`,
+ * so the OS shutdown is the end. There is no EC2 API call: the runner role has no EC2 rights
+ * at all, so that a job cannot stop or terminate any other instance (docs/security.md).
  */
 export function createTerminator(options: {
-  ec2: EC2Client | undefined;
-  instanceId: string;
   shutdownCommand: string;
   platform: string;
   logger: Logger;
 }): Terminator {
   return {
     terminate: async () => {
-      if (options.ec2) {
-        try {
-          await options.ec2.send(
-            new TerminateInstancesCommand({ InstanceIds: [options.instanceId] }),
-          );
-          options.logger.info("termination requested", { instanceId: options.instanceId });
-          return;
-        } catch (err) {
-          options.logger.error("TerminateInstances failed; shutting down instead", { err });
-        }
-      }
       const code = await runShell(options.shutdownCommand, options.platform);
       options.logger.info("shutdown command ran", { command: options.shutdownCommand, code });
     },
   };
+}
+
+/**
+ * Until when the agent may keep its instance to deliver a job's `completed` event: `maxMs`
+ * from `now`, or the reclaim time of a pending spot notice if that comes first (the instance is
+ * gone then whatever the agent does). Never before `now`.
+ */
+export function deliveryDeadline(options: {
+  now: number;
+  maxMs: number;
+  spotTime?: string | undefined;
+}): number {
+  const cap = options.now + options.maxMs;
+  const spot = options.spotTime === undefined ? Number.NaN : Date.parse(options.spotTime);
+  return Number.isNaN(spot) ? cap : Math.max(options.now, Math.min(cap, spot));
 }

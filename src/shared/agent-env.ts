@@ -50,7 +50,6 @@ export const AgentEnvSchema = v.pipe(
     RUNS_FLEET_EVENTS_QUEUE_URL: url,
     RUNS_FLEET_SQS_ENDPOINT: v.optional(url),
     RUNS_FLEET_SSM_ENDPOINT: v.optional(url),
-    RUNS_FLEET_EC2_ENDPOINT: v.optional(url),
     RUNS_FLEET_IMDS_ENDPOINT: v.optional(url, "http://169.254.169.254"),
     RUNS_FLEET_RUNNER_CONFIG_SOURCE: v.optional(configSource, "ssm"),
     RUNS_FLEET_SSM_PREFIX: v.optional(
@@ -66,6 +65,8 @@ export const AgentEnvSchema = v.pipe(
     RUNS_FLEET_GRACE_SECONDS: v.optional(decimal(0), "25"),
     RUNS_FLEET_SEND_RETRY_MAX_SECONDS: v.optional(decimal(0.01), "10"),
     RUNS_FLEET_FLUSH_TIMEOUT_SECONDS: v.optional(decimal(0), "60"),
+    RUNS_FLEET_DELIVERY_MAX_MINUTES: v.optional(decimal(0), "30"),
+    RUNS_FLEET_DEBUG_MINUTE_SECONDS: v.optional(decimal(0.001), "60"),
     RUNS_FLEET_SPOOL_DIR: v.optional(nonEmpty),
     RUNS_FLEET_RUNNER_DIR: v.optional(nonEmpty),
     RUNS_FLEET_RUNNER_USER: v.optional(nonEmpty),
@@ -84,7 +85,6 @@ export const AgentEnvSchema = v.pipe(
     eventsQueueUrl: e.RUNS_FLEET_EVENTS_QUEUE_URL,
     sqsEndpoint: e.RUNS_FLEET_SQS_ENDPOINT,
     ssmEndpoint: e.RUNS_FLEET_SSM_ENDPOINT,
-    ec2Endpoint: e.RUNS_FLEET_EC2_ENDPOINT,
     imdsEndpoint: e.RUNS_FLEET_IMDS_ENDPOINT,
     runnerConfigSource: e.RUNS_FLEET_RUNNER_CONFIG_SOURCE,
     ssmPrefix: e.RUNS_FLEET_SSM_PREFIX,
@@ -97,6 +97,9 @@ export const AgentEnvSchema = v.pipe(
     graceSeconds: e.RUNS_FLEET_GRACE_SECONDS,
     sendRetryMaxSeconds: e.RUNS_FLEET_SEND_RETRY_MAX_SECONDS,
     flushTimeoutSeconds: e.RUNS_FLEET_FLUSH_TIMEOUT_SECONDS,
+    deliveryMaxMinutes: e.RUNS_FLEET_DELIVERY_MAX_MINUTES,
+    /** Length of one minute of a `debug=` hold: 60 s, shorter only in tests. */
+    debugMinuteSeconds: e.RUNS_FLEET_DEBUG_MINUTE_SECONDS,
     spoolDir: e.RUNS_FLEET_SPOOL_DIR,
     runnerDir: e.RUNS_FLEET_RUNNER_DIR,
     runnerUser: e.RUNS_FLEET_RUNNER_USER,
@@ -144,7 +147,6 @@ export interface AgentEnvOptions {
   eventsQueueUrl: string;
   sqsEndpoint?: string;
   ssmEndpoint?: string;
-  ec2Endpoint?: string;
   imdsEndpoint?: string;
   runnerConfigSource?: RunnerConfigSource;
   ssmPrefix?: string;
@@ -157,6 +159,7 @@ export interface AgentEnvOptions {
   graceSeconds?: number;
   sendRetryMaxSeconds?: number;
   flushTimeoutSeconds?: number;
+  deliveryMaxMinutes?: number;
   spoolDir?: string;
   runnerDir?: string;
   runnerUser?: string;
@@ -179,7 +182,6 @@ export function agentEnvironment(options: AgentEnvOptions): Record<string, strin
   put("RUNS_FLEET_EVENTS_QUEUE_URL", options.eventsQueueUrl);
   put("RUNS_FLEET_SQS_ENDPOINT", options.sqsEndpoint);
   put("RUNS_FLEET_SSM_ENDPOINT", options.ssmEndpoint);
-  put("RUNS_FLEET_EC2_ENDPOINT", options.ec2Endpoint);
   put("RUNS_FLEET_IMDS_ENDPOINT", options.imdsEndpoint);
   put("RUNS_FLEET_RUNNER_CONFIG_SOURCE", src && (src.kind === "ssm" ? "ssm" : `file:${src.dir}`));
   put("RUNS_FLEET_SSM_PREFIX", options.ssmPrefix);
@@ -192,6 +194,7 @@ export function agentEnvironment(options: AgentEnvOptions): Record<string, strin
   put("RUNS_FLEET_GRACE_SECONDS", options.graceSeconds);
   put("RUNS_FLEET_SEND_RETRY_MAX_SECONDS", options.sendRetryMaxSeconds);
   put("RUNS_FLEET_FLUSH_TIMEOUT_SECONDS", options.flushTimeoutSeconds);
+  put("RUNS_FLEET_DELIVERY_MAX_MINUTES", options.deliveryMaxMinutes);
   put("RUNS_FLEET_SPOOL_DIR", options.spoolDir);
   put("RUNS_FLEET_RUNNER_DIR", options.runnerDir);
   put("RUNS_FLEET_RUNNER_USER", options.runnerUser);

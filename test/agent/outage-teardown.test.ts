@@ -1,13 +1,6 @@
 import { access, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  DescribeImagesCommand,
-  DescribeInstancesCommand,
-  EC2Client,
-  RunInstancesCommand,
-} from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { motoAvailable, startMoto, testCredentials } from "../support/moto.ts";
 import { createWorld, exitOf, spawnAgent, type World } from "./harness.ts";
 
 let world: World | undefined;
@@ -56,66 +49,90 @@ describe("events survive a queue outage", () => {
   });
 });
 
-describe("teardown", () => {
-  it("falls back to the shutdown command when TerminateInstances fails", async () => {
+/** Send failures the agent logged after deciding to end: it is still trying to deliver. */
+function retriesAfterEnding(output: string): number {
+  const after = output.split('"msg":"agent ending"')[1] ?? "";
+  return after.split('"msg":"sending events failed; they stay spooled"').length - 1;
+}
+
+describe("an undelivered completed event holds the instance", () => {
+  const spooled = async (dir: string) =>
+    (await readdir(dir).catch(() => [])).filter((f) => f.endsWith(".json"));
+
+  it("keeps the instance while the queue is down and ends it once the event is delivered", async () => {
     world = await createWorld();
     const marker = join(world.dir, "shutdown-ran");
     const agent = spawnAgent(
       world.env({
         teardown: "terminate",
-        ec2Endpoint: "http://127.0.0.1:9",
         shutdownCommand: `touch ${marker}`,
+        flushTimeoutSeconds: 0,
       }),
+    );
+    let exited = false;
+    void agent.exited.then(() => {
+      exited = true;
+    });
+    await world.queue.waitFor("heartbeat");
+    await world.queue.stop();
+    await world.giveConfig({ kind: "dry-run", jobId: "51", runnerName: "r", durationSeconds: 0.2 });
+    // Either the agent ends (with its completed event still spooled), or it keeps retrying.
+    await until(
+      () => exited || retriesAfterEnding(agent.output()) >= 3,
+      "the agent to end or to keep retrying",
+    );
+    expect(exited).toBe(false);
+    expect(await exists(marker)).toBe(false);
+    expect(agent.output()).toContain("keeping the instance");
+
+    await world.queue.start();
+    expect(await exitOf(agent)).toBe(0);
+    expect(await world.queue.waitFor("completed")).toMatchObject({ jobId: "51" });
+    expect(await exists(marker)).toBe(true);
+    expect(await spooled(world.spoolDir)).toEqual([]);
+  });
+
+  it("gives up at the delivery maximum, and the next start on the same disk sends the event", async () => {
+    world = await createWorld();
+    const env = world.env({ flushTimeoutSeconds: 0, deliveryMaxMinutes: 0.005 });
+    const first = spawnAgent(env);
+    await world.queue.waitFor("heartbeat");
+    await world.queue.stop();
+    await world.giveConfig({ kind: "dry-run", jobId: "52", runnerName: "r", durationSeconds: 0.2 });
+    expect(await exitOf(first)).toBe(0);
+    expect(first.output()).toContain('"mustDeliver":true');
+    expect((await spooled(world.spoolDir)).length).toBeGreaterThan(0);
+
+    await world.queue.start();
+    const next = spawnAgent({ ...env, RUNS_FLEET_STANDBY_MINUTES: "0.001" });
+    expect(await world.queue.waitFor("completed")).toMatchObject({ jobId: "52" });
+    expect(await exitOf(next)).toBe(0);
+    expect(await spooled(world.spoolDir)).toEqual([]);
+  });
+
+  it("keeps the instance no longer than a pending spot notice allows", async () => {
+    world = await createWorld();
+    const agent = spawnAgent(world.env({ flushTimeoutSeconds: 0, graceSeconds: 0.2 }));
+    await world.giveConfig({ kind: "dry-run", jobId: "53", runnerName: "r", durationSeconds: 120 });
+    await world.queue.waitFor("started");
+    await world.queue.stop();
+    world.imds.setSpotAction("terminate", new Date(Date.now() + 1_000));
+    expect(await exitOf(agent)).toBe(0);
+    expect(agent.output()).toContain('"mustDeliver":true');
+  });
+});
+
+describe("teardown", () => {
+  it("ends its instance with the shutdown command and never calls the EC2 API", async () => {
+    world = await createWorld();
+    const marker = join(world.dir, "shutdown-ran");
+    const agent = spawnAgent(
+      world.env({ teardown: "terminate", shutdownCommand: `touch ${marker}` }),
     );
     await world.giveConfig({ kind: "dry-run", jobId: "41", runnerName: "r", durationSeconds: 0.1 });
     expect(await exitOf(agent)).toBe(0);
     expect(await exists(marker)).toBe(true);
-    expect(agent.output()).toContain("TerminateInstances failed");
-  });
-
-  it.skipIf(!motoAvailable)("terminates its own instance through the EC2 API (moto)", async () => {
-    const moto = await startMoto();
-    try {
-      const ec2 = new EC2Client({
-        endpoint: moto.endpoint,
-        region: "us-east-1",
-        credentials: testCredentials,
-      });
-      const images = await ec2.send(new DescribeImagesCommand({}));
-      const run = await ec2.send(
-        new RunInstancesCommand({
-          ImageId: images.Images?.[0]?.ImageId ?? "ami-12c6146b",
-          MinCount: 1,
-          MaxCount: 1,
-          InstanceType: "c7g.large",
-          TagSpecifications: [
-            { ResourceType: "instance", Tags: [{ Key: "runs-fleet:managed", Value: "true" }] },
-          ],
-        }),
-      );
-      const instanceId = run.Instances?.[0]?.InstanceId ?? "";
-      world = await createWorld({ "runs-fleet:managed": "true" }, instanceId);
-      const marker = join(world.dir, "shutdown-ran");
-      const agent = spawnAgent(
-        world.env({
-          teardown: "terminate",
-          ec2Endpoint: moto.endpoint,
-          shutdownCommand: `touch ${marker}`,
-        }),
-      );
-      await world.giveConfig({
-        kind: "dry-run",
-        jobId: "42",
-        runnerName: "r",
-        durationSeconds: 0.1,
-      });
-      expect(await exitOf(agent)).toBe(0);
-      const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-      const state = out.Reservations?.[0]?.Instances?.[0]?.State?.Name;
-      expect(["shutting-down", "terminated"]).toContain(state);
-      expect(await exists(marker)).toBe(false);
-    } finally {
-      await moto.stop();
-    }
+    expect(agent.output()).toContain("shutdown command ran");
+    expect(agent.output()).not.toContain("TerminateInstances");
   });
 });
