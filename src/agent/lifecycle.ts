@@ -1,7 +1,9 @@
 import type { AgentContext, AgentState } from "./context.ts";
+import { holdForDebug } from "./debug-hold.ts";
 import { runJob } from "./job.ts";
 import { startMonitors } from "./monitor/loops.ts";
 import { waitForRunnerConfig } from "./runner-config/wait.ts";
+import { deliveryDeadline } from "./teardown.ts";
 
 /** How the lifecycle ended: what to do with the instance, and the exit code. */
 type Ending = { teardown: "terminate" | "exit"; code: number; why: string };
@@ -45,9 +47,49 @@ async function standbyThenJobs(ctx: AgentContext, state: AgentState): Promise<En
     state.jobId = undefined;
     if (ctx.shutdown.aborted) return { teardown: "exit", code: 0, why: "stopped during a job" };
     if (state.spot) return { teardown: whenDone, code: 0, why: "spot interruption" };
-    if (config.teardown !== "standby") return { teardown: whenDone, code: 0, why: "job done" };
+    if (config.teardown !== "standby") {
+      // A `debug=` job keeps its instance a while for SSH / Session Manager, then it ends.
+      const held = await holdForDebug(ctx, state, r.config.debugMinutes);
+      if (held === "stopped") return { teardown: "exit", code: 0, why: "stopped in a debug hold" };
+      if (held === "spot") return { teardown: whenDone, code: 0, why: "spot interruption" };
+      return { teardown: whenDone, code: 0, why: held === "none" ? "job done" : "debug hold over" };
+    }
     logger.info("job done: back to standby (pool instance)");
   }
+}
+
+/**
+ * Sends what is spooled before the instance ends. While a job's `completed` event is not
+ * delivered the instance is kept (the sender retrying), up to the delivery maximum or a spot
+ * notice's reclaim time: ended without it, the control plane could only guess whether the job
+ * ran. Other events get the flush timeout; whatever is left is sent by the next agent start on
+ * this disk.
+ */
+async function deliverBeforeEnd(ctx: AgentContext, state: AgentState): Promise<void> {
+  const { config, logger, outbox } = ctx;
+  const flushMs = config.flushTimeoutSeconds * 1000;
+  // On SIGTERM the machine is already stopping: there is no instance left to keep.
+  const mustDeliver = !ctx.shutdown.aborted && (await outbox.holds("completed"));
+  const until = mustDeliver
+    ? deliveryDeadline({
+        now: ctx.now(),
+        maxMs: config.deliveryMaxMinutes * 60_000,
+        spotTime: state.spot?.time,
+      })
+    : ctx.now() + flushMs;
+  if (await outbox.flush(Math.min(flushMs, until - ctx.now()))) return;
+  if (mustDeliver && ctx.now() < until && !ctx.shutdown.aborted) {
+    logger.warn("the events queue has not taken the completed event: keeping the instance", {
+      until: new Date(until).toISOString(),
+    });
+    // A SIGTERM now means the machine is stopping after all: stop waiting.
+    if (await outbox.flush(until - ctx.now(), ctx.shutdown)) {
+      logger.info("completed event delivered");
+      return;
+    }
+  }
+  const level = mustDeliver ? "error" : "warn";
+  logger[level]("some events are still spooled", { spoolDir: config.spoolDir, mustDeliver });
 }
 
 /**
@@ -78,8 +120,7 @@ export async function runAgent(ctx: AgentContext): Promise<number> {
   life.abort();
   await monitors;
   ctx.logger.info("agent ending", { ...ending });
-  const flushed = await ctx.outbox.flush(ctx.config.flushTimeoutSeconds * 1000);
-  if (!flushed) ctx.logger.warn("some events are still spooled", { spoolDir: ctx.config.spoolDir });
+  await deliverBeforeEnd(ctx, state);
   await ctx.outbox.stop();
   // Only a SIGTERM exit skips teardown: the machine is already stopping (pool stop, shutdown).
   if (ending.teardown === "terminate") await ctx.terminator.terminate();

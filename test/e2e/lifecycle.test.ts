@@ -45,7 +45,12 @@ describe("end to end, local mode with real agents", () => {
       removed.push(runner.runnerName);
       return await remove(runner);
     };
+    // Whether or not the agent took its config before dying, GitHub says the job still waits
+    // for a runner (its runner never came online): only then may the job run elsewhere.
+    f.github.setJobStatus(jobId, "queued");
     f.replicas[0]!.compute.kill(first);
+    await f.waitForJob(jobId, (j) => j.instanceId !== first);
+    f.github.setJobStatus(jobId, undefined);
     const done = await f.waitForJob(jobId, (j) => j.status === "completed");
     expect(done.instanceId).not.toBe(first);
     // The dead instance's runner never came online: it is taken off GitHub's list.

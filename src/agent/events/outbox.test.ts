@@ -88,4 +88,34 @@ describe("outbox", () => {
     expect(await next.flush(10_000)).toBe(true);
     expect(up.received).toEqual([e]);
   });
+
+  it("tells whether a completed event is still undelivered", async () => {
+    let down = true;
+    const received: AgentEvent[] = [];
+    const { outbox } = await setup({
+      sendBatch: async (events) => {
+        if (down) throw new Error("queue unreachable");
+        received.push(...events);
+        return { failedIds: [] };
+      },
+    });
+    await outbox.send(f.make("heartbeat", { uptimeSeconds: 1 }));
+    expect(await outbox.holds("completed")).toBe(false);
+    await outbox.send(f.make("completed", { status: "success" }));
+    expect(await outbox.holds("completed")).toBe(true);
+    down = false;
+    expect(await outbox.flush(10_000)).toBe(true);
+    expect(await outbox.holds("completed")).toBe(false);
+    expect(received.map((e) => e.type)).toEqual(["heartbeat", "completed"]);
+  });
+
+  it("stops waiting for the queue when the flush is aborted", async () => {
+    const { outbox } = await setup(flakySink(Number.POSITIVE_INFINITY).sink);
+    await outbox.send(f.make("completed", { status: "success" }));
+    const abort = new AbortController();
+    const flushing = outbox.flush(3_600_000, abort.signal);
+    abort.abort();
+    expect(await flushing).toBe(false);
+    expect(await outbox.holds("completed")).toBe(true);
+  });
 });

@@ -8,8 +8,13 @@ import type { EventSink } from "./sqs-sink.ts";
 export interface Outbox {
   /** Spools the event and wakes the sender; resolves once the event is on disk. */
   send(event: AgentEvent): Promise<void>;
-  /** Waits until the spool is empty or `timeoutMs` passes; true when everything was sent. */
-  flush(timeoutMs: number): Promise<boolean>;
+  /**
+   * Waits until the spool is empty, `timeoutMs` passes or `signal` aborts; true when everything
+   * was sent. The sender keeps retrying meanwhile.
+   */
+  flush(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  /** Whether an event of `type` is still on disk, not yet accepted by the queue. */
+  holds(type: AgentEvent["type"]): Promise<boolean>;
   /** Stops the sender loop (spooled events stay on disk for the next start). */
   stop(): Promise<void>;
 }
@@ -72,7 +77,7 @@ export function startOutbox(options: {
       await spool.put(event);
       wake();
     },
-    flush: async (timeoutMs) => {
+    flush: async (timeoutMs, signal) => {
       const idle = new Promise<boolean>((resolve) => {
         const done = () => {
           idleWaiters.delete(done);
@@ -82,13 +87,20 @@ export function startOutbox(options: {
         wake();
       });
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let onAbort = () => {};
       const timeout = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), timeoutMs);
+        onAbort = () => resolve(false);
+        if (signal?.aborted) onAbort();
+        signal?.addEventListener("abort", onAbort, { once: true });
       });
       const result = await Promise.race([idle, timeout]);
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       return result;
     },
+    holds: async (type) =>
+      (await spool.list(Number.POSITIVE_INFINITY)).some((s) => s.event.type === type),
     stop: async () => {
       stopped.abort();
       await running;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixedClock } from "../clock.ts";
+import { createMemoryRunnerConfigStore } from "../memory/runner-config-store.ts";
 import { createDryRunGitHub } from "./dry-run-github.ts";
 
 const repo = "acme/widgets";
@@ -63,5 +64,24 @@ describe("dry-run GitHub", () => {
     });
     expect(await gh.removeRunner({ repo, runnerName: "runs-fleet-4-local-4" })).toBe("removed");
     expect(await gh.removeRunner({ repo, runnerName: "runs-fleet-4-local-4" })).toBe("not_found");
+  });
+});
+
+describe("dry-run GitHub over a runner config store", () => {
+  it("counts a job queued until its agent takes the config, then follows the simulated job", async () => {
+    const clock = fixedClock(0);
+    const configs = createMemoryRunnerConfigStore();
+    const gh = createDryRunGitHub({ clock, durationSeconds: 30, runnerConfigs: configs });
+    const req = { jobId: "5", repo, labels: ["runs-fleet"], instanceId: "local-5" };
+    await configs.put("local-5", await gh.createRunnerConfig(req));
+    clock.advance(60_000);
+    // The instance ended before its agent looked: GitHub would still wait for a runner.
+    expect(await gh.jobStatus({ repo, jobId: "5" })).toBe("queued");
+    await configs.delete("local-5");
+    expect(await gh.jobStatus({ repo, jobId: "5" })).toBe("completed");
+
+    await configs.put("local-6", await gh.createRunnerConfig({ ...req, instanceId: "local-6" }));
+    await configs.delete("local-6");
+    expect(await gh.jobStatus({ repo, jobId: "5" })).toBe("in_progress");
   });
 });

@@ -43,14 +43,10 @@ describe("onInstanceGone", () => {
     expect((await f.instances.get("i-1"))?.version).toBe(1);
   });
 
-  it("waits a few receives for the agent's completed event before re-queuing a launched job", async () => {
+  it("re-queues a launched job that GitHub still has queued, and removes its runner", async () => {
     const f = await seeded();
-    for (const receiveCount of [1, 2, 3, 4])
-      expect(await onInstanceGone(f.deps, "i-1", "terminated", at, receiveCount)).toBe("retry");
-    expect((await f.jobs.get("7"))?.status).toBe("launched");
-    expect((await f.instances.get("i-1"))?.state).toBe("running");
-
-    expect(await onInstanceGone(f.deps, "i-1", "terminated", at, 5)).toBe("applied");
+    f.statuses.set("7", "queued");
+    expect(await onInstanceGone(f.deps, "i-1", "terminated", at, 1)).toBe("applied");
     expect(await f.jobs.get("7")).toMatchObject({
       status: "queued",
       instanceId: null,
@@ -60,6 +56,39 @@ describe("onInstanceGone", () => {
     expect(f.removedRunners).toEqual(["r-7"]);
     expect(await f.instances.get("i-1")).toMatchObject({ state: "terminated", terminatedAt: at });
     expect(await f.runnerConfigs.get("i-1")).toBeNull();
+  });
+
+  it("does not re-queue a launched job that GitHub reports in progress or completed", async () => {
+    for (const status of ["in_progress", "completed"] as const) {
+      const f = await seeded();
+      f.statuses.set("7", status);
+      // Even on the last receive: the runner took the job, so it must not run twice.
+      expect(await onInstanceGone(f.deps, "i-1", "terminated", at, 5)).toBe("applied");
+      expect(await f.jobs.get("7")).toMatchObject({ status: "launched", instanceId: "i-1" });
+      expect(await f.sent()).toEqual([]);
+      expect(f.removedRunners).toEqual([]);
+      expect(await f.instances.get("i-1")).toMatchObject({ state: "terminated" });
+      expect(await f.runnerConfigs.get("i-1")).toBeNull();
+    }
+  });
+
+  it("asks again later, changing nothing, when GitHub cannot answer", async () => {
+    const f = await seeded();
+    const down = {
+      ...f.deps.github,
+      jobStatus: async () => {
+        throw new Error("GitHub is down");
+      },
+    };
+    for (const github of [f.deps.github, down]) {
+      f.deps.github = github;
+      for (const receiveCount of [1, 5])
+        expect(await onInstanceGone(f.deps, "i-1", "terminated", at, receiveCount)).toBe("retry");
+    }
+    expect(await f.jobs.get("7")).toMatchObject({ status: "launched", version: 1 });
+    expect(await f.instances.get("i-1")).toMatchObject({ state: "running", version: 1 });
+    expect(await f.runnerConfigs.get("i-1")).not.toBeNull();
+    expect(await f.sent()).toEqual([]);
   });
 
   it("marks a job that was running there as orphaned", async () => {
@@ -75,6 +104,7 @@ describe("onInstanceGone", () => {
   it("applies the notice when another handler moved the job first", async () => {
     for (const status of ["launched", "running"] as const) {
       const f = await seeded({ ...launched, status });
+      f.statuses.set("7", "queued");
       f.deps.jobs = {
         ...f.jobs,
         async transition() {
@@ -89,6 +119,7 @@ describe("onInstanceGone", () => {
 
   it("still ends the record when GitHub cannot remove the runner", async () => {
     const f = await seeded();
+    f.statuses.set("7", "queued");
     f.deps.github = {
       ...f.deps.github,
       removeRunner: async () => {
