@@ -5,6 +5,7 @@ import { createDryRunGitHub } from "../adapters/local/dry-run-github.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { GitHub } from "../ports/github.ts";
 import type { Metrics } from "../ports/metrics.ts";
+import type { RunnerConfigStore } from "../ports/runner-config-store.ts";
 
 /**
  * The GitHub port: the configured App, or (local mode with none) a dry-run GitHub whose runners
@@ -12,7 +13,14 @@ import type { Metrics } from "../ports/metrics.ts";
  */
 export function buildGitHub(
   app: GitHubConfig | null,
-  o: { dryRunJobSeconds: number; clock: Clock; logger: Logger; metrics: Metrics },
+  o: {
+    dryRunJobSeconds: number;
+    clock: Clock;
+    logger: Logger;
+    metrics: Metrics;
+    /** Where runner configs wait: a dry-run job whose config is still there has not started. */
+    runnerConfigs?: Pick<RunnerConfigStore, "get">;
+  },
 ): { github: GitHub; dryRun: boolean } {
   if (app) {
     return {
@@ -27,7 +35,11 @@ export function buildGitHub(
     };
   }
   return {
-    github: createDryRunGitHub({ clock: o.clock, durationSeconds: o.dryRunJobSeconds }),
+    github: createDryRunGitHub({
+      clock: o.clock,
+      durationSeconds: o.dryRunJobSeconds,
+      ...(o.runnerConfigs ? { runnerConfigs: o.runnerConfigs } : {}),
+    }),
     dryRun: true,
   };
 }

@@ -74,7 +74,9 @@ export async function buildLocalPorts(
     logger,
   });
   const metrics = buildMetrics(config, clock);
+  const runnerConfigs = createFileRunnerConfigStore({ dir: runnerDir });
   const { github, dryRun } = buildGitHub(settings.github, {
+    runnerConfigs,
     dryRunJobSeconds: config.dryRunJobSeconds,
     clock,
     logger,
@@ -85,7 +87,7 @@ export async function buildLocalPorts(
       ...stores,
       compute,
       github,
-      runnerConfigs: createFileRunnerConfigStore({ dir: runnerDir }),
+      runnerConfigs,
       metrics,
     },
     access: {
