@@ -72,6 +72,7 @@ describe("housekeeping: heartbeats", () => {
         reason: `instance ${booting} went silent before the job started`,
       });
       expect(h.gh.removed).toEqual(["r-1"]);
+      expect(saved?.version).toBeGreaterThan(j1.version);
       expect(await h.machineState(booting)).toBe("terminated");
       expect((await h.drainQueue()).map((m) => m.message?.jobId)).toEqual([j1.jobId]);
       // Healthy's heartbeat is now 5.5 min old: it went silent too, and had no job to save.
@@ -93,6 +94,33 @@ describe("housekeeping: heartbeats", () => {
       expect(await h.machineState(id)).toBe("terminated");
       expect(await h.instances.get(id)).toMatchObject({ state: "terminated" });
       expect(await h.jobs.get(job.jobId)).toMatchObject({ status: "queued" });
+    } finally {
+      await h.compute.close();
+    }
+  });
+
+  it("does not re-queue a job that never reported starting when GitHub says it ran", async () => {
+    const h = await harness(suite);
+    try {
+      // The agent ran the job but its events are stuck: GitHub knows better than our records.
+      const ran = await h.machine();
+      const j1 = await h.job({ status: "launched", instanceId: ran, runnerName: "r-1" });
+      await h.record(ran, { jobId: j1.jobId, state: "offline", reason: "no heartbeat" });
+      h.gh.statuses.set(j1.jobId, "completed");
+      const running = await h.machine();
+      const j2 = await h.job({ status: "launched", instanceId: running, runnerName: "r-2" });
+      await h.record(running, { jobId: j2.jobId, state: "offline", reason: "no heartbeat" });
+      h.gh.statuses.set(j2.jobId, "in_progress");
+      const out = await h.housekeeping().runTask("heartbeats");
+      expect(out.report).toMatchObject({ terminated: 2, orphaned: 2 });
+      expect(out.report.requeued).toBeUndefined();
+      expect(await h.jobs.get(j1.jobId)).toMatchObject({
+        status: "orphaned",
+        reason: `instance ${ran} went silent before the job started; GitHub reports it completed`,
+      });
+      expect(await h.jobs.get(j2.jobId)).toMatchObject({ status: "orphaned" });
+      expect(h.gh.removed).toEqual([]);
+      expect(await h.drainQueue()).toEqual([]);
     } finally {
       await h.compute.close();
     }

@@ -52,37 +52,35 @@ async function retire(ctx: TaskContext, seen: Instance): Promise<void> {
 }
 
 /**
- * A job whose instance went silent. Never started (`launched`): re-queued, no retry counted.
- * Running: GitHub will not hand a job that is "in progress" to another runner, so it is marked
- * `orphaned` and re-queued only when GitHub still holds it as queued; otherwise it stays orphaned
- * until GitHub fails it for its lost runner and the completion webhook closes the record.
+ * A job whose instance went silent. GitHub is asked first even about a job that never reported
+ * starting (`launched`): under load its agent may have run it while its events were still on
+ * the way, and a second run would be a duplicate. The job is marked `orphaned`; it is re-queued
+ * only when GitHub still holds it as queued (a runner that never came online is then removed).
+ * Otherwise it waits for GitHub's completion webhook, or stuck-jobs asks again later.
  */
 async function saveJob(ctx: TaskContext, job: Job, instanceId: string): Promise<void> {
-  if (job.status === "launched") {
-    await removeRunnerOf(ctx, job);
-    await requeueJob(ctx, job, {
-      reason: `instance ${instanceId} went silent before the job started`,
-    });
-    ctx.count("requeued");
-    return;
-  }
-  if (job.status !== "running") return;
+  if (job.status !== "launched" && job.status !== "running") return;
+  const started = job.status === "running";
   const status = await gitHubStatus(ctx, job);
+  const when = started ? "while running the job" : "before the job started";
   const orphaned = await ctx.jobs.transition(job.jobId, {
-    from: "running",
+    from: job.status,
     to: "orphaned",
     expectedVersion: job.version,
     patch: {
       reason:
         status === "queued"
-          ? `instance ${instanceId} went silent while running the job; GitHub still has it queued`
-          : `instance ${instanceId} went silent while running the job; GitHub reports it ${status}`,
+          ? `instance ${instanceId} went silent ${when}; GitHub still has it queued`
+          : `instance ${instanceId} went silent ${when}; GitHub reports it ${status}`,
     },
   });
   ctx.count("orphaned");
   if (status !== "queued") return;
+  if (!started) await removeRunnerOf(ctx, job);
   await requeueJob(ctx, orphaned, {
-    reason: `instance ${instanceId} went silent; GitHub still had the job queued`,
+    reason: started
+      ? `instance ${instanceId} went silent; GitHub still had the job queued`
+      : `instance ${instanceId} went silent before the job started`,
   });
   ctx.count("requeued");
 }
