@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createDynamoJobStore } from "../../src/control/adapters/aws/dynamo-job-store.ts";
 import { createDynamoLockStore } from "../../src/control/adapters/aws/dynamo-lock-store.ts";
 import { createSqsEventQueue } from "../../src/control/adapters/aws/sqs-event-queue.ts";
 import { fixedClock, systemClock } from "../../src/control/adapters/clock.ts";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
+import { createFileRunnerConfigStore } from "../../src/control/adapters/local/file-runner-config-store.ts";
 import { noopMetrics } from "../../src/control/adapters/memory/metrics.ts";
 import type { Job } from "../../src/control/domain/job.ts";
 import type { WorkflowJobEvent } from "../../src/control/domain/workflow-job-event.ts";
@@ -16,9 +18,12 @@ import { silentLogger } from "../../src/shared/logger.ts";
 import { buildPlane } from "../support/app.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
 
+/** Local compute whose instances are real agent processes. */
+export type AgentCompute = ReturnType<typeof createAgentCompute>;
+
 export interface Replica {
   plane: ControlPlane;
-  compute: ReturnType<typeof createAgentCompute>;
+  compute: AgentCompute;
   stopLoops(): Promise<void>;
 }
 
@@ -31,36 +36,56 @@ export async function startFleet(options: { replicas?: number; jobSeconds?: numb
   const dir = await mkdtemp(join(tmpdir(), "runs-fleet-e2e-"));
   const jobQueueUrl = b.newQueue();
   const eventsQueueUrl = b.newQueue("events");
-  // One simulated GitHub, as every replica talks to the same GitHub.
+  // EventBridge's own queue: agents are never given it; the replicas read EC2 events from it.
+  const ec2EventsQueueUrl = b.newQueue("ec2-events");
+  const runnerDir = join(dir, "runners");
+  // One simulated GitHub, as every replica talks to the same GitHub; it sees which runner
+  // configs the agents took, as GitHub sees which runners asked for their job.
   const github = createDryRunGitHub({
     clock: systemClock,
     durationSeconds: options.jobSeconds ?? 2,
+    runnerConfigs: createFileRunnerConfigStore({ dir: runnerDir }),
   });
-  const runnerDir = join(dir, "runners");
   const replicas: Replica[] = [];
+  const computes: AgentCompute[] = [];
+  // Read by the harness itself, so jobs can be watched before any replica runs.
+  const jobs = createDynamoJobStore({
+    client: b.dynamodb,
+    tableName: b.tables.jobs,
+    clock: systemClock,
+  });
   let made = 0;
 
-  const addReplica = (): Replica => {
-    const n = ++made;
-    const events = createSqsEventQueue({ client: b.sqsClient, url: eventsQueueUrl });
+  /** A compute of agent processes reporting to the fleet's queue (one "EC2 account"). */
+  const newCompute = (idPrefix: string): AgentCompute => {
     const compute = createAgentCompute({
       ...agentCommand({ agentCommand: undefined }),
       pathEnv: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
       eventsQueueUrl,
       sqsEndpoint: b.sqs.endpoint,
       runnerDir,
-      dataDir: join(dir, `replica-${n}`),
+      dataDir: join(dir, idPrefix.replace(/-$/, "")),
       heartbeatSeconds: 0.5,
       region: "us-east-1",
       logLevel: "warn",
-      events,
+      // EventBridge's state changes, emulated, go where the replicas read EC2 events.
+      ec2Events: createSqsEventQueue({ client: b.sqsClient, url: ec2EventsQueueUrl }),
       clock: systemClock,
       logger: silentLogger,
-      idPrefix: `local-r${n}-`,
+      idPrefix,
     });
+    computes.push(compute);
+    return compute;
+  };
+
+  /** A replica running its loops; by default with its own compute, else sharing `compute`. */
+  const addReplica = (options: { compute?: AgentCompute } = {}): Replica => {
+    const n = ++made;
+    const compute = options.compute ?? newCompute(`local-r${n}-`);
     const plane = buildPlane(b, {
       queueUrl: jobQueueUrl,
       eventsQueueUrl,
+      ec2EventsQueueUrl,
       compute,
       github,
       runnerConfigDir: runnerDir,
@@ -80,6 +105,13 @@ export async function startFleet(options: { replicas?: number; jobSeconds?: numb
     github,
     replicas,
     addReplica,
+    newCompute,
+    jobs,
+    dir,
+    jobQueueUrl,
+    eventsQueueUrl,
+    ec2EventsQueueUrl,
+    runnerDir,
     /** A `workflow_job queued` event for a new job id. */
     queuedEvent(label: string): WorkflowJobEvent {
       const id = ++seq;
@@ -94,7 +126,7 @@ export async function startFleet(options: { replicas?: number; jobSeconds?: numb
       const deadline = Date.now() + timeoutMs;
       let last: Job | null = null;
       while (Date.now() < deadline) {
-        last = await first().plane.jobs.get(jobId);
+        last = await jobs.get(jobId);
         if (last && ok(last)) return last;
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -127,7 +159,7 @@ export async function startFleet(options: { replicas?: number; jobSeconds?: numb
     },
     async stop() {
       for (const r of replicas) await r.stopLoops();
-      for (const r of replicas) await r.compute.close();
+      for (const c of computes) await c.close();
       await b.stop();
       if (!process.env.RUNS_FLEET_KEEP_E2E) await rm(dir, { recursive: true, force: true });
       else console.log("E2E DIR", dir);

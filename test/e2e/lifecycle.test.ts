@@ -145,11 +145,16 @@ describe("end to end, local mode with real agents", () => {
     while (!(await plane().instances.get(first))?.lastHeartbeatAt && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     f.replicas[0]!.compute.kill(first, { agentOnly: true });
+    // The agent died before its runner took the job: GitHub still has the job queued, and
+    // housekeeping asks before it re-queues (a job that had run must not run twice).
+    f.github.setJobStatus(jobId, "queued");
 
     // Three minutes later no heartbeat has come (the timeout is 90 s): housekeeping notices.
     const hk = f.housekeepingAhead(3 * 60_000);
     expect(await hk.runTask("heartbeats")).toMatchObject({ ran: true });
     expect((await plane().instances.get(first))?.state).toMatch(/offline|terminated/);
+    await f.waitForJob(jobId, (j) => j.instanceId !== first);
+    f.github.setJobStatus(jobId, undefined);
     const done = await f.waitForJob(jobId, (j) => j.status === "completed");
     expect(done.instanceId).not.toBe(first);
   });
