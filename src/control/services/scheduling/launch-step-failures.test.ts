@@ -102,4 +102,24 @@ describe("launch step, when something fails", () => {
     expect((await h.deps.jobs.get("303"))?.status).toBe("cancelled");
     expect(h.deps.metrics.total("instances_launched")).toBe(0);
   });
+
+  it("ends the configured instance when the job cannot be marked launched, and says so", async () => {
+    const h = schedulingHarness();
+    const claimed = await h.claim(await h.addJob({ jobId: "404" }));
+    const outage = new FleetError("aws.InternalServerError", "store unavailable", {
+      retryable: true,
+    });
+    const transition = h.deps.jobs.transition.bind(h.deps.jobs);
+    h.deps.jobs.transition = async (id, change) => {
+      if (change.to === "launched") throw outage;
+      return await transition(id, change);
+    };
+    await expect(launchJob(h.deps, claimed)).rejects.toBe(outage);
+    // The job stays `launching` for housekeeping: no instance may run it meanwhile.
+    const [instanceId] = h.terminated;
+    expect(instanceId).toBeDefined();
+    expect(await h.deps.runnerConfigs.get(instanceId as string)).toBeNull();
+    expect((await h.deps.jobs.get("404"))?.status).toBe("launching");
+    expect(h.deps.metrics.total("instances_launched")).toBe(0);
+  });
 });

@@ -90,6 +90,8 @@ function slotFor(job: Job, placement: Placement): LaunchSlot {
   slot.tags[FleetTag.managed] = "true";
   slot.tags[FleetTag.env] = placement.env;
   if (placement.pool) slot.tags[FleetTag.pool] = placement.pool;
+  const debug = job.spec?.debugMinutes;
+  if (debug) slot.tags[FleetTag.debugMinutes] = String(debug);
   return slot;
 }
 
@@ -139,7 +141,13 @@ async function prepare(
   });
   // The key goes first, so it sits in the first SSM part, where the bootstrap script reads it.
   const { eventKey: _none, ...rest } = config;
-  await deps.runnerConfigs.put(instance.instanceId, { eventKey: instance.eventKey, ...rest });
+  const debug = job.spec?.debugMinutes;
+  await deps.runnerConfigs.put(instance.instanceId, {
+    eventKey: instance.eventKey,
+    ...rest,
+    // The agent keeps its instance this long after the job (`debug=`).
+    ...(debug ? { debugMinutes: debug } : {}),
+  });
 }
 
 /**
@@ -192,7 +200,23 @@ export async function launchJob(deps: LaunchStepDeps, claimed: Job): Promise<Lau
       },
     });
   } catch (err) {
-    if (!(err instanceof ConflictError)) throw err;
+    if (!(err instanceof ConflictError)) {
+      // The record could not say `launched` (the store failed): the job stays `launching` and
+      // housekeeping will hand it to a new instance, so this one must not run it too. Take its
+      // config away and end it before giving up; the message comes back for another try.
+      logger.error("could not mark the job launched; instance ended", {
+        jobId: claimed.jobId,
+        instanceId,
+        error: err,
+      });
+      await deps.runnerConfigs
+        .delete(instanceId)
+        .catch((e) => logger.error("runner config delete failed", { instanceId, error: e }));
+      await deps
+        .terminate([instanceId])
+        .catch((e) => logger.error("terminate failed", { instanceId, error: e }));
+      throw err;
+    }
     // The job moved while we launched (GitHub cancelled it, or it was handed back after the
     // time budget): this instance has nothing to run. End it now rather than as an orphan.
     logger.info("job moved during its launch; instance ended", {
