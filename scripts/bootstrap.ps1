@@ -296,8 +296,10 @@ try {
   }
   Set-Content -Encoding ASCII -Path "$envFile.new" -Value $lines
   Move-Item -Force "$envFile.new" $envFile
-  # Only SYSTEM and Administrators may read the settings.
-  & icacls $envFile /inheritance:r /grant:r 'SYSTEM:F' 'Administrators:F' | Out-Null
+  # Only SYSTEM and Administrators may read the settings. By SID: group names are translated on
+  # localised Windows, and an icacls that fails must stop the boot, not leave the file readable.
+  & icacls $envFile /inheritance:r /grant:r '*S-1-5-18:F' '*S-1-5-32-544:F' | Out-Null
+  if ($LASTEXITCODE -ne 0) { throw "icacls on $envFile failed with exit code $LASTEXITCODE" }
 
   $script:Stage = 'start'
   Install-AgentService $agent $envFile

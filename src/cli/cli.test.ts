@@ -25,6 +25,7 @@ const specKeys = [
   "env",
   "retry",
   "priority",
+  "debugMinutes",
 ];
 
 describe("runs-fleet explain (spawned)", () => {
@@ -48,6 +49,7 @@ describe("runs-fleet explain (spawned)", () => {
       env: "default",
       retry: "when-interrupted",
       priority: "normal",
+      debugMinutes: null,
     });
     expect(body.candidates[0]).toEqual({
       instanceType: "c8g.xlarge",

@@ -39,6 +39,7 @@ function specJson(spec: Spec) {
     env: spec.env,
     retry: spec.retry,
     priority: spec.priority,
+    debugMinutes: spec.debugMinutes,
   };
 }
 

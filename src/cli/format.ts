@@ -31,6 +31,10 @@ function specRows(result: Accepted): [string, string][] {
     ["env", s.env],
     ["retry", s.retry],
     ["priority", s.priority],
+    [
+      "debug",
+      s.debugMinutes === null ? "none" : `kept ${s.debugMinutes} min after the job (SSH / SSM)`,
+    ],
   ];
 }
 

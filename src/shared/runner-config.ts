@@ -9,6 +9,12 @@ import { EVENT_KEY_PATTERN } from "./event-signature.ts";
 const eventKey = v.optional(v.pipe(v.string(), v.regex(EVENT_KEY_PATTERN, "is not an event key")));
 
 /**
+ * Minutes to keep the instance after the job (the label's `debug=`), for SSH or Session
+ * Manager; absent: end at once. Bounded here too, so a bad value cannot hold an instance long.
+ */
+const debugMinutes = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(120)));
+
+/**
  * What an instance needs to start its runner, written by the control plane into the runner
  * config store and read once by the agent. It holds secrets (JIT config or registration token,
  * event key): never log it.
@@ -16,6 +22,7 @@ const eventKey = v.optional(v.pipe(v.string(), v.regex(EVENT_KEY_PATTERN, "is no
 export const RunnerConfigSchema = v.variant("kind", [
   v.object({
     eventKey,
+    debugMinutes,
     kind: v.literal("jit"),
     jobId: v.string(),
     runnerName: v.string(),
@@ -24,6 +31,7 @@ export const RunnerConfigSchema = v.variant("kind", [
   }),
   v.object({
     eventKey,
+    debugMinutes,
     kind: v.literal("registration"),
     jobId: v.string(),
     runnerName: v.string(),
@@ -35,6 +43,7 @@ export const RunnerConfigSchema = v.variant("kind", [
   }),
   v.object({
     eventKey,
+    debugMinutes,
     kind: v.literal("dry-run"),
     jobId: v.string(),
     runnerName: v.string(),

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { join, posix, win32 } from "node:path";
 import type { Logger } from "../../shared/logger.ts";
 import type { RunnerConfig } from "../../shared/runner-config.ts";
 import { createDiagScanner } from "./diag-scanner.ts";
@@ -42,15 +42,23 @@ function userIds(user: string | undefined): { uid?: number; gid?: number } {
   return { uid: id("-u"), gid: id("-g") };
 }
 
-/** A script of the runner: `run.sh` on Linux, `run.cmd` (through cmd.exe) on Windows. */
-function script(options: ActionsRunnerOptions, name: "run" | "config", args: string[]) {
+/**
+ * A script of the runner: `run.sh` on Linux, `run.cmd` (through cmd.exe, `/d` so no AutoRun
+ * entry of the image runs first) on Windows. Paths are joined the target's way, so the Windows
+ * form can be checked on any machine.
+ */
+export function runnerScript(
+  options: Pick<ActionsRunnerOptions, "platform" | "runnerDir">,
+  name: "run" | "config",
+  args: string[],
+) {
   if (options.platform === "win32") {
     return {
       command: "cmd.exe",
-      args: ["/d", "/c", join(options.runnerDir, `${name}.cmd`), ...args],
+      args: ["/d", "/c", win32.join(options.runnerDir, `${name}.cmd`), ...args],
     };
   }
-  return { command: join(options.runnerDir, `${name}.sh`), args };
+  return { command: posix.join(options.runnerDir, `${name}.sh`), args };
 }
 
 /**
@@ -81,7 +89,7 @@ export async function startActionsRunner(
       "--replace",
       ...(config.runnerGroup ? ["--runnergroup", config.runnerGroup] : []),
     ];
-    const s = script(options, "config", args);
+    const s = runnerScript(options, "config", args);
     const configure = spawnGroup(s.command, s.args, {
       cwd: options.runnerDir,
       env,
@@ -92,7 +100,7 @@ export async function startActionsRunner(
     if (done.code !== 0) throw new Error(`config script failed with exit code ${done.code}`);
   }
   let result: JobResult | undefined;
-  const s = script(
+  const s = runnerScript(
     options,
     "run",
     config.kind === "jit" ? ["--jitconfig", config.encodedJitConfig] : [],

@@ -113,7 +113,7 @@ describe("structure", () => {
       {
         key: "colour",
         message:
-          'unknown key "colour" (keys: cpu, ram, arch, os, family, gen, disk, pool, spot, region, env, retry, priority)',
+          'unknown key "colour" (keys: cpu, ram, arch, os, family, gen, disk, pool, spot, region, env, retry, priority, debug)',
       },
     ]);
   });
@@ -273,6 +273,36 @@ describe("values", () => {
     expect(errorsOf("runs-fleet/env=staging")[0]?.message).toBe(
       'env "staging" is not configured (environments: default, prod)',
     );
+  });
+
+  it("debug: whole minutes 1–120, none by default", () => {
+    expect(spec("runs-fleet").debugMinutes).toBeNull();
+    expect(spec("runs-fleet/debug=30").debugMinutes).toBe(30);
+    expect(spec("runs-fleet/debug=1").debugMinutes).toBe(1);
+    expect(spec("runs-fleet/debug=120").debugMinutes).toBe(120);
+    for (const [raw, got] of [
+      ["0", '"0"'],
+      ["121", '"121"'],
+      ["1.5", '"1.5"'],
+      ["", '""'],
+      ["-5", '"-5"'],
+    ]) {
+      expect(errorsOf(`runs-fleet/debug=${raw}`)).toEqual([
+        {
+          key: "debug",
+          message: `debug must be a whole number of minutes 1–120 to keep the instance after its job (got ${got})`,
+        },
+      ]);
+    }
+  });
+
+  it("debug: not with a pool, whose instances serve further jobs", () => {
+    expect(errorsOf("runs-fleet/pool=warm/debug=30")).toEqual([
+      {
+        key: "debug",
+        message: "debug= cannot be combined with pool= (a pool instance serves further jobs)",
+      },
+    ]);
   });
 
   it("rejects Windows on arm64, whichever order the keys come in", () => {

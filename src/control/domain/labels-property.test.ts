@@ -58,8 +58,14 @@ const specArb: fc.Arbitrary<Spec> = fc
     env: fc.constantFrom(...options.environments),
     retry: fc.constantFrom("when-interrupted" as const, "false" as const),
     priority: fc.constantFrom("low" as const, "normal" as const, "high" as const),
+    debug: fc.option(fc.integer({ min: 1, max: 120 })),
   })
-  .map(({ platform, ...rest }) => ({ ...rest, ...platform }));
+  // debug= and pool= never go together (a pool instance serves further jobs).
+  .map(({ platform, debug, ...rest }) => ({
+    ...rest,
+    ...platform,
+    debugMinutes: rest.pool === null ? debug : null,
+  }));
 
 const rarely = <T>(arb: fc.Arbitrary<T>) =>
   fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: arb, weight: 1 });

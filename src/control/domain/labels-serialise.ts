@@ -30,5 +30,6 @@ export function specToLabel(spec: Spec): string {
   if (spec.env !== d.env) parts.push(`env=${spec.env}`);
   if (spec.retry !== d.retry) parts.push(`retry=${spec.retry}`);
   if (spec.priority !== d.priority) parts.push(`priority=${spec.priority}`);
+  if (spec.debugMinutes !== null) parts.push(`debug=${spec.debugMinutes}`);
   return [marker, ...parts].join("/");
 }

@@ -71,5 +71,13 @@ export function parseSpecParts(
       message: "os=windows runs on amd64 only; arch=arm64 is not allowed",
     });
   }
+  if (spec.debugMinutes !== null && spec.pool !== null) {
+    // A pool instance goes back to standby after its job: one someone has been logged in to
+    // must not take the next job, so the two do not mix.
+    errors.push({
+      key: "debug",
+      message: "debug= cannot be combined with pool= (a pool instance serves further jobs)",
+    });
+  }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
 }

@@ -57,6 +57,7 @@ export function defaultSpec(): Spec {
     env: "default",
     retry: "when-interrupted",
     priority: "normal",
+    debugMinutes: null,
   };
 }
 

@@ -3,7 +3,7 @@ import { catalogFamilies } from "./catalog.ts";
 import { clip, shown } from "./labels-bounds.ts";
 import { closest } from "./labels-suggest.ts";
 import type { LabelOptions } from "./labels-types.ts";
-import type { Spec } from "./spec.ts";
+import { maxDebugMinutes, type Spec } from "./spec.ts";
 
 /** Every key a label may carry, in the order LABELS.md lists them. */
 export const labelKeys = [
@@ -20,6 +20,7 @@ export const labelKeys = [
   "env",
   "retry",
   "priority",
+  "debug",
 ] as const;
 export type LabelKey = (typeof labelKeys)[number];
 
@@ -181,4 +182,11 @@ export const valueParsers: Record<LabelKey, (raw: string, options: LabelOptions)
     result(choice("priority", raw, same("low", "normal", "high"), "low, normal or high"), (p) => ({
       priority: p,
     })),
+  debug: (raw) => {
+    const n = wholeNumber.test(raw) ? Number(raw) : Number.NaN;
+    if (n >= 1 && n <= maxDebugMinutes) return ok({ debugMinutes: n });
+    return bad(
+      `debug must be a whole number of minutes 1–${maxDebugMinutes} to keep the instance after its job (got ${shown(raw)})`,
+    );
+  },
 };

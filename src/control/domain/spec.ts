@@ -14,6 +14,9 @@ export type Priority = v.InferOutput<typeof PrioritySchema>;
 export const RetrySchema = v.picklist(["when-interrupted", "false"]);
 export type Retry = v.InferOutput<typeof RetrySchema>;
 
+/** The longest `debug=` hold, in minutes (LABELS.md): the agent caps whatever it is given too. */
+export const maxDebugMinutes = 120;
+
 /**
  * A parsed `runs-on` label (LABELS.md). Fields the label did not set are `null`, except those
  * with a fixed default (cpu, os, spot, env, retry, priority).
@@ -32,6 +35,11 @@ export const SpecSchema = v.object({
   env: v.string(),
   retry: RetrySchema,
   priority: PrioritySchema,
+  /**
+   * Minutes to keep the instance after its job for SSH / Session Manager (`debug=`); null: end
+   * at once. Optional on input: jobs and messages stored before the key existed have none.
+   */
+  debugMinutes: v.optional(v.nullable(v.number()), null),
 });
 export type Spec = v.InferOutput<typeof SpecSchema>;
 
