@@ -104,9 +104,15 @@ describe("POST /webhook: authentication and malformed input", () => {
 
   it("acknowledges events and actions it does not handle with 202 and a reason", async () => {
     const { app } = buildPlane(b);
+    const issues = await deliver(app, "issues", { action: "opened" });
+    expect(issues.status).toBe(202);
+    expect(await issues.json()).toEqual({ ignored: "event issues is not handled" });
+    // Config pushes need a GitHub App to read the file with; without one they are ignored.
     const push = await deliver(app, "push", { ref: "refs/heads/main" });
     expect(push.status).toBe(202);
-    expect(await push.json()).toEqual({ ignored: "event push is not handled" });
+    expect(await push.json()).toEqual({
+      ignored: "no GitHub App to read the config repository with",
+    });
     const waiting = await deliver(
       app,
       "workflow_job",

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { newEncodedJitConfig, newInstallationToken } from "./fake-github-auth.ts";
+import { commitsRoute } from "./fake-github-commits.ts";
 import {
   canReach,
   type FakeRunner,
@@ -194,5 +195,5 @@ export function installationRoute(
     if (!canReach(who.installation, job[1] ?? "", job[2])) return notFound;
     return jobRoute(state, method, job);
   }
-  return notFound;
+  return commitsRoute(state, method, path, query, body, who);
 }

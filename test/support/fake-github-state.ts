@@ -34,9 +34,22 @@ export interface FakeState {
   /** Keyed by scope: `owner/repo`, or `org` for organisation runners. */
   runners: Map<string, FakeRunner[]>;
   groups: Map<string, Array<{ id: number; name: string }>>;
+  /** Repository files by `owner/repo@ref:path` (ref: a commit SHA or a branch). */
+  files: Map<string, string>;
+  /** Commit statuses in the order they were set. */
+  statuses: FakeStatus[];
   /** Every secret handed out, to look for in logs. */
   secrets: string[];
   nextId: number;
+}
+
+/** A commit status as set through the API. */
+export interface FakeStatus {
+  repo: string;
+  sha: string;
+  state: string;
+  context: string;
+  description: string;
 }
 
 /** Who made a request: an App (JWT) or an installation (token). */

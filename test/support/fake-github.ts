@@ -68,6 +68,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}) {
     jobs: new Map(),
     runners: new Map(),
     groups: new Map(),
+    files: new Map(),
+    statuses: [],
     secrets: [],
     nextId: 1000,
   };
@@ -192,6 +194,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}) {
       state.jobs.set(`${repo}#${jobId}`, { status, conclusion });
     },
     job: (repo: string, jobId: string | number) => state.jobs.get(`${repo}#${jobId}`),
+    /** Puts a file into a repository as of a commit (or branch). */
+    putFile(repo: string, ref: string, path: string, text: string) {
+      state.files.set(`${repo}@${ref}:${path}`, text);
+    },
+    /** Commit statuses set on a commit, oldest first. */
+    statuses: (repo: string, sha: string) =>
+      state.statuses.filter((s) => s.repo === repo && s.sha === sha),
     addRunnerGroup(org: string, name: string): number {
       const id = state.nextId++;
       state.groups.set(org, [...(state.groups.get(org) ?? []), { id, name }]);

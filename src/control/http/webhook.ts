@@ -6,6 +6,8 @@ import type { Logger } from "../../shared/logger.ts";
 import { clip } from "../domain/labels-bounds.ts";
 import { WorkflowJobEventSchema } from "../domain/workflow-job-event.ts";
 import { contextFromTraceparent, withSpan } from "../services/common/tracing.ts";
+import type { GitOps } from "../services/config/gitops.ts";
+import { PushEventSchema } from "../services/config/push-event.ts";
 import type { Intake } from "../services/intake/intake.ts";
 import { verifyWebhookSignature } from "./signature.ts";
 
@@ -16,6 +18,8 @@ export interface WebhookDeps {
   intake: Intake;
   webhookSecrets: readonly string[];
   logger: Logger;
+  /** Applies config pushes; absent (no GitHub App to read the file with), pushes are ignored. */
+  gitops?: GitOps;
 }
 
 /** `POST /webhook`: verify the signature over the raw body, then parse, then act. */
@@ -46,6 +50,7 @@ export function webhookRoutes(deps: WebhookDeps) {
         throw new HTTPException(400, { message: "body is not valid JSON" });
       }
       if (event === "ping") return c.json({ ok: true, pong: true });
+      if (event === "push") return c.json(await onPush(deps, body, deliveryId), 202);
       if (event !== "workflow_job")
         return c.json({ ignored: `event ${event || "(none)"} is not handled` }, 202);
 
@@ -69,4 +74,24 @@ export function webhookRoutes(deps: WebhookDeps) {
     },
   );
   return app;
+}
+
+/** A `push`: the config repository's default branch may carry a new config. */
+async function onPush(deps: WebhookDeps, body: unknown, deliveryId: string) {
+  if (!deps.gitops) return { ignored: "no GitHub App to read the config repository with" };
+  const parsed = v.safeParse(PushEventSchema, body);
+  if (!parsed.success)
+    throw new HTTPException(400, {
+      message: `invalid push payload: ${v.summarize(parsed.issues)}`,
+    });
+  const payload = parsed.output;
+  const gitops = deps.gitops;
+  const result = await withSpan("webhook push", { "github.delivery": deliveryId }, () =>
+    gitops.onPush(payload),
+  );
+  deps.logger.debug("push handled", { deliveryId, ...result });
+  if (result.outcome === "ignored") return { ignored: result.reason };
+  if (result.outcome === "refused")
+    return { outcome: result.outcome, commit: result.commit, problems: result.problems };
+  return { outcome: result.outcome, commit: result.commit, version: result.version.version };
 }

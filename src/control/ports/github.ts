@@ -68,3 +68,21 @@ export interface GitHub {
   /** The request budget last seen for each App installation. */
   rateLimit(): RateLimitBudget[];
 }
+
+/** A commit status's state, as GitHub names it. */
+export type CommitState = "success" | "failure" | "error" | "pending";
+
+/** What the GitOps flow needs from GitHub: a file as of a commit, and a word on that commit. */
+export interface GitHubCommits {
+  /** The file's text at `ref` (a commit SHA or branch), or null when it does not exist there. */
+  fileAt(file: { repo: string; path: string; ref: string }): Promise<string | null>;
+  /** Sets the status `context` on a commit; GitHub keeps the latest per context. */
+  setCommitStatus(status: {
+    repo: string;
+    sha: string;
+    context: string;
+    state: CommitState;
+    /** GitHub shows at most 140 characters. */
+    description: string;
+  }): Promise<void>;
+}

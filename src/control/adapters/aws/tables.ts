@@ -16,6 +16,8 @@ export function tableNames(prefix: string) {
     pools: `${prefix}pools`,
     circuits: `${prefix}circuits`,
     locks: `${prefix}locks`,
+    config: `${prefix}config`,
+    audit: `${prefix}audit`,
   };
 }
 export type TableNames = ReturnType<typeof tableNames>;

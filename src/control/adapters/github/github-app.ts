@@ -1,8 +1,9 @@
 import type { Logger } from "../../../shared/logger.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { GitHub } from "../../ports/github.ts";
+import type { GitHub, GitHubCommits } from "../../ports/github.ts";
 import type { Metrics } from "../../ports/metrics.ts";
 import { createAppPool } from "./app-pool.ts";
+import { createCommits } from "./commits.ts";
 import type { GitHubConfig } from "./config.ts";
 import { defaultInstallationCheckTtls, type InstallationCheckTtls } from "./installation-check.ts";
 import { createJobs } from "./jobs.ts";
@@ -34,8 +35,8 @@ export interface GitHubAppDeps {
   installationTtls?: Partial<InstallationCheckTtls>;
 }
 
-/** The GitHub port, spoken as one or more GitHub Apps. */
-export function createGitHubApp(deps: GitHubAppDeps): GitHub {
+/** The GitHub ports (runners and jobs; GitOps commits), spoken as one or more GitHub Apps. */
+export function createGitHubApp(deps: GitHubAppDeps): GitHub & GitHubCommits {
   const logger = deps.logger.child({ component: "github" });
   const tracker = createRateLimitTracker(deps.clock, deps.metrics);
   const pool = createAppPool({
@@ -67,5 +68,6 @@ export function createGitHubApp(deps: GitHubAppDeps): GitHub {
     rerunJob: (job) => jobs.rerun(job),
     removeRunner,
     rateLimit: () => tracker.snapshot(),
+    ...createCommits(pool),
   };
 }

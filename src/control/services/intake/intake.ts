@@ -45,7 +45,7 @@ export function createIntake(deps: IntakeDeps) {
   /** `queued`: store the job (idempotent), then enqueue it. Answer only after both. */
   const onQueued = async (event: WorkflowJobEvent, deliveryId: string): Promise<IntakeResult> => {
     const jobId = String(event.workflow_job.id);
-    const resolved = deps.resolveLabels(event.workflow_job.labels);
+    const resolved = await deps.resolveLabels(event.workflow_job.labels);
     if (resolved.kind === "not-ours")
       return { outcome: "ignored", jobId, reason: "no runs-fleet label" };
     // Labels too large to keep whole are refused even when they parse: the job is stored

@@ -12,7 +12,9 @@ export type LabelResolution =
   | { kind: "accepted"; spec: Spec; candidates: Candidate[] };
 
 /** Turns a job's `runs-on` labels into a spec and candidate instance types. */
-export type ResolveLabels = (labels: readonly string[]) => LabelResolution;
+export type ResolveLabels = (
+  labels: readonly string[],
+) => LabelResolution | Promise<LabelResolution>;
 
 /** The label grammar and catalog of LABELS.md, with this installation's regions and aliases. */
 export function createLabelResolver(options: {
@@ -43,5 +45,22 @@ export function createLabelResolver(options: {
       case "accepted":
         return { kind: "accepted", spec: result.spec, candidates: result.candidates };
     }
+  };
+}
+
+/**
+ * A resolver whose aliases are the ones in effect at each call (the active config version); the
+ * parse for one alias list is built once and reused while that list stays in effect.
+ */
+export function createLiveLabelResolver(
+  options: Omit<Parameters<typeof createLabelResolver>[0], "aliases">,
+  aliases: () => Promise<readonly Alias[]>,
+): ResolveLabels {
+  let built: { aliases: readonly Alias[]; resolve: ResolveLabels } | null = null;
+  return async (labels) => {
+    const current = await aliases();
+    if (built?.aliases !== current)
+      built = { aliases: current, resolve: createLabelResolver({ ...options, aliases: current }) };
+    return await built.resolve(labels);
   };
 }

@@ -71,7 +71,7 @@ export async function applyProgress(
     async () => {
       const current = await jobs.get(jobId);
       if (!current) {
-        const resolution = deps.resolveLabels(wj.labels);
+        const resolution = await deps.resolveLabels(wj.labels);
         if (resolution.kind === "not-ours")
           return { outcome: "ignored", jobId, reason: "no runs-fleet label" };
         // We never saw it queued (missed delivery, or it predates this deployment): record it as is.
