@@ -34,6 +34,11 @@ export const InstanceSchema = v.object({
   startedAt: v.optional(v.nullable(v.string()), null),
   terminatedAt: v.optional(v.nullable(v.string()), null),
   /**
+   * USD/hour the instance launched at: the spot price of its type in its AZ for spot, the list
+   * price for on-demand; null when neither was known (and in records made before prices were kept).
+   */
+  usdPerHour: v.optional(v.nullable(v.number())),
+  /**
    * The key the instance signs its events with (hex). A secret of the control plane and that
    * instance: never shown by the admin API (`instanceView` lists what is) nor logged (the
    * logger redacts it). Absent from records made before events were signed.

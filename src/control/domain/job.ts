@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { JobCostSchema } from "./cost-job.ts";
 import { CandidateSchema, SpecSchema } from "./spec.ts";
 
 /** Every state a job can be in (DESIGN.md, "Job states"). */
@@ -51,6 +52,21 @@ export function isTerminal(status: JobStatus): boolean {
   return terminalStatuses.includes(status);
 }
 
+/** One state change of a job, as its timeline keeps it. */
+export const TimelineEntrySchema = v.object({
+  /** ISO time of the change. */
+  at: v.string(),
+  from: JobStatusSchema,
+  to: JobStatusSchema,
+  /** The reason the change carried (rejection, retry, failure), when it had one. */
+  reason: v.optional(v.nullable(v.string()), null),
+  instanceId: v.optional(v.nullable(v.string()), null),
+});
+export type TimelineEntry = v.InferOutput<typeof TimelineEntrySchema>;
+
+/** How many state changes a job keeps: enough for any real life, bounded for the item size. */
+export const timelineLimit = 50;
+
 /**
  * The jobs-table record, as stored and as read back (parsed, never cast). Null fields are not
  * stored (DynamoDB index keys cannot be NULL) and read back as null.
@@ -82,6 +98,10 @@ export const JobSchema = v.object({
   lastEnqueuedAt: v.optional(v.nullable(v.string()), null),
   startedAt: v.optional(v.nullable(v.string()), null),
   completedAt: v.optional(v.nullable(v.string()), null),
+  /** Set when the job ends: its instance's cost so far and GitHub's price for the same minutes. */
+  cost: v.optional(v.nullable(JobCostSchema)),
+  /** The last `timelineLimit` state changes, oldest first (written by the store's transition). */
+  timeline: v.optional(v.array(TimelineEntrySchema)),
   version: v.number(),
 });
 export type Job = v.InferOutput<typeof JobSchema>;
@@ -100,6 +120,7 @@ export type JobPatch = Partial<
     | "startedAt"
     | "completedAt"
     | "traceparent"
+    | "cost"
   >
 >;
 
