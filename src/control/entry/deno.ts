@@ -29,7 +29,7 @@ function main() {
     level: config.logLevel,
     base: { service: "runs-fleet", version: VERSION, runtime: "deno" },
   });
-  setupTracing({
+  const tracing = setupTracing({
     endpoint: config.otlpEndpoint,
     serviceName: config.serviceName,
     version: VERSION,
@@ -39,7 +39,8 @@ function main() {
     startLoops(plane, logger, { housekeepingEveryMs: config.housekeeping.intervalMs });
   else
     Deno.cron("runs-fleet tick", "* * * * *", () =>
-      scheduledTick(plane, 50_000, logger).then(() => {}),
+      // Spans exported before the tick returns, as Deno Deploy may pause the isolate after it.
+      scheduledTick(plane, 50_000, logger).then(() => tracing.flush()),
     );
   Deno.serve(
     {

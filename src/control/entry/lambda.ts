@@ -58,7 +58,7 @@ export function createLambdaHandler(env: Env, fleetFileText?: string) {
     level: config.logLevel,
     base: { service: "runs-fleet", version: VERSION, runtime: "lambda" },
   });
-  setupTracing({
+  const tracing = setupTracing({
     endpoint: config.otlpEndpoint,
     serviceName: config.serviceName,
     version: VERSION,
@@ -71,6 +71,17 @@ export function createLambdaHandler(env: Env, fleetFileText?: string) {
     ec2EventsQueueUrl: config.ec2EventsQueueUrl,
   };
   const handler = async (
+    event: unknown,
+    context: LambdaContext & { getRemainingTimeInMillis?: () => number },
+  ) => {
+    // Spans are exported before the invocation returns: Lambda freezes the process after it.
+    try {
+      return await invoke(event, context);
+    } finally {
+      await tracing.flush();
+    }
+  };
+  const invoke = async (
     event: unknown,
     context: LambdaContext & { getRemainingTimeInMillis?: () => number },
   ) => {

@@ -26,4 +26,6 @@ export interface EventQueue {
   delete(receipt: string): Promise<void>;
   /** Hands a message back for another try after `delaySeconds`. */
   retryLater(receipt: string, delaySeconds: number): Promise<void>;
+  /** Messages waiting to be received, as the queue estimates them (metrics). */
+  approximateDepth(): Promise<number>;
 }

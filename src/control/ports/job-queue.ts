@@ -37,4 +37,6 @@ export interface JobQueue {
   retryLater(receipt: string, delaySeconds: number): Promise<void>;
   /** Cheap round trip to prove the queue answers (readiness). */
   ping(): Promise<void>;
+  /** Messages waiting to be received, as the queue estimates them (metrics). */
+  approximateDepth(): Promise<number>;
 }

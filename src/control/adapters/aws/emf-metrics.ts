@@ -1,3 +1,4 @@
+import { dimensionSets, metricSpec } from "../../domain/metric-catalogue.ts";
 import type { MetricDims, Metrics } from "../../ports/metrics.ts";
 
 /** CloudWatch metric names allow letters, digits and `._-/#:`; anything else becomes `_`. */
@@ -7,7 +8,7 @@ const metricName = (name: string) => name.replace(/[^A-Za-z0-9._\-/#:]/g, "_");
  * Metrics in CloudWatch's embedded metric format: one JSON line per data point, which CloudWatch
  * Logs turns into metrics (Lambda's log group does this by itself; elsewhere the CloudWatch agent
  * or Fluent Bit with EMF). No SDK call and no runtime-specific API, so it runs on every runtime.
- * Counters are `Count`; gauges `None`.
+ * Unit and dimension sets (the full set, then the catalogue's rollups) come from the catalogue.
  */
 export function createEmfMetrics(options: {
   namespace: string;
@@ -16,8 +17,17 @@ export function createEmfMetrics(options: {
   /** Dimensions on every point (e.g. the deployment prefix). */
   base?: MetricDims;
 }): Metrics {
-  const emit = (name: string, value: number, unit: "Count" | "None", dims: MetricDims = {}) => {
+  const baseKeys = Object.keys(options.base ?? {});
+  const emit = (name: string, value: number, kind: "count" | "gauge", dims: MetricDims = {}) => {
     const all = { ...options.base, ...dims };
+    const spec = metricSpec(name);
+    const unit = spec?.unit ?? (kind === "count" ? "Count" : "None");
+    // A set naming a dimension the point lacks would make CloudWatch drop the point: keep
+    // only keys the point has.
+    const sets = spec
+      ? dimensionSets(spec, baseKeys).map((set) => set.filter((k) => k in all))
+      : [Object.keys(all)];
+    const unique = [...new Map(sets.map((set) => [set.join("\u0000"), set])).values()];
     const metric = metricName(name);
     options.write(
       JSON.stringify({
@@ -26,7 +36,7 @@ export function createEmfMetrics(options: {
           CloudWatchMetrics: [
             {
               Namespace: options.namespace,
-              Dimensions: [Object.keys(all)],
+              Dimensions: unique,
               Metrics: [{ Name: metric, Unit: unit }],
             },
           ],
@@ -37,7 +47,7 @@ export function createEmfMetrics(options: {
     );
   };
   return {
-    gauge: (name, value, dims) => emit(name, value, "None", dims),
-    count: (name, n = 1, dims) => emit(name, n, "Count", dims),
+    gauge: (name, value, dims) => emit(name, value, "gauge", dims),
+    count: (name, n = 1, dims) => emit(name, n, "count", dims),
   };
 }

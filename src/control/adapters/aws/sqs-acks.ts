@@ -1,11 +1,12 @@
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { fromAwsError } from "./aws-errors.ts";
 
-/** Acknowledge and hand-back, the same for every queue; `noun` names the message in errors. */
+/** Acknowledge, hand-back and depth, the same for every queue; `noun` names the message in errors. */
 export function sqsAcks(client: SQSClient, url: string, noun: string) {
   return {
     async delete(receipt: string): Promise<void> {
@@ -26,6 +27,19 @@ export function sqsAcks(client: SQSClient, url: string, noun: string) {
         );
       } catch (err) {
         throw fromAwsError(err, `returning ${noun} to the queue`);
+      }
+    },
+    async approximateDepth(): Promise<number> {
+      try {
+        const out = await client.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: url,
+            AttributeNames: ["ApproximateNumberOfMessages"],
+          }),
+        );
+        return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0);
+      } catch (err) {
+        throw fromAwsError(err, "reading a queue's depth");
       }
     },
   };

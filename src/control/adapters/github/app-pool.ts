@@ -64,6 +64,7 @@ export function createAppPool(deps: AppPoolDeps) {
         cache: entry.cache,
         logger: deps.logger,
         requestTimeoutMs: deps.requestTimeoutMs,
+        onError: () => deps.tracker.failed(),
         onHeaders: (headers, appLevel) =>
           deps.tracker.observe(
             appLevel ? { appId } : { appId, installationId: installationId ?? 0 },

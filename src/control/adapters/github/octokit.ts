@@ -1,5 +1,6 @@
 import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/core";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Logger } from "../../../shared/logger.ts";
 import type { GitHubAppCredentials } from "./config.ts";
 import type { Headers } from "./errors.ts";
@@ -18,7 +19,12 @@ export interface OctokitDeps {
   onHeaders: (headers: Headers | undefined, appLevel: boolean) => void;
   /** A request that takes longer is aborted (and then retried as a 5xx would be). */
   requestTimeoutMs: number;
+  /** Called once per failed request that is not an answer callers act on (404, 409, 422). */
+  onError?: () => void;
 }
+
+/** Statuses that answer a question (not found, already done): the callers act on them. */
+const answers = new Set([404, 409, 422]);
 
 /** Routes authenticated as the App (JWT): token exchange and installation look-ups. */
 const appLevelRoute = /^\/app\b|\/installation$/;
@@ -59,7 +65,36 @@ export function createAppOctokit(deps: OctokitDeps): Octokit {
   octokit.hook.error("request", (error, options) => {
     const headers = (error as { response?: { headers?: Headers } }).response?.headers;
     deps.onHeaders(headers, appLevelRoute.test(String(options.url)));
+    const status = (error as { status?: number }).status;
+    if (status === undefined || !answers.has(status)) deps.onError?.();
     throw error;
   });
+  // Each request a child span of whatever the caller is doing, with its outcome.
+  octokit.hook.wrap("request", (request, options) =>
+    trace
+      .getTracer("runs-fleet")
+      .startActiveSpan(
+        `GitHub ${options.method} ${String(options.url)}`,
+        { kind: SpanKind.CLIENT, attributes: { "rpc.system": "github", "rpc.service": "GitHub" } },
+        async (span) => {
+          try {
+            const response = await request(options);
+            span.setAttributes({
+              "http.response.status_code": response.status,
+              "runs_fleet.outcome": "ok",
+            });
+            return response;
+          } catch (err) {
+            const status = (err as { status?: number }).status;
+            if (status !== undefined) span.setAttribute("http.response.status_code", status);
+            span.setAttribute("runs_fleet.outcome", "error");
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            throw err;
+          } finally {
+            span.end();
+          }
+        },
+      ),
+  );
   return octokit;
 }

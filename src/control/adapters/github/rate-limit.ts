@@ -57,6 +57,10 @@ export function createRateLimitTracker(clock: Clock, metrics: Metrics) {
         b.blockedUntil = Math.max(b.blockedUntil ?? 0, b.resetAt);
       metrics.gauge("github.rate_limit.remaining", remaining, dims(k));
     },
+    /** Counts a failed GitHub request in `APIErrors`. */
+    failed(): void {
+      metrics.count("APIErrors", 1, { service: "GitHub" });
+    },
     /** Holds calls on this budget until `until` (a secondary limit's `retry-after`). */
     block(k: BudgetKey, until: number): void {
       const b = entry(k);

@@ -55,6 +55,7 @@ export function createMemoryEventQueue(
       if (id !== undefined && !queue.holds(id)) attributesOf.delete(id);
     },
     retryLater: queue.retryLater,
+    approximateDepth: async () => queue.depth().visible,
     depth: () => queue.depth(),
   };
 }

@@ -70,6 +70,8 @@ export function createMemoryJobQueue(options: MemoryJobQueueOptions = {}): JobQu
 
     async ping() {},
 
+    approximateDepth: async () => queue.depth().visible,
+
     sendRaw(body, group) {
       const attrs = { traceparent: null, group: fifo ? (group ?? "raw") : null, delayMs: 0 };
       return queue.enqueue(body, attrs);

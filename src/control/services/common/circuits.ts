@@ -11,6 +11,7 @@ import {
 import { ConflictError, FleetError } from "../../domain/errors.ts";
 import type { CircuitStore } from "../../ports/circuit-store.ts";
 import type { Clock } from "../../ports/clock.ts";
+import type { Metrics } from "../../ports/metrics.ts";
 import { retryOnConflict } from "./conflicts.ts";
 import { type RetryOptions, retryDelay } from "./retry.ts";
 
@@ -47,7 +48,11 @@ export interface CircuitServiceOptions {
   /** Jitter source for those pauses (default Math.random). */
   random?: () => number;
   logger?: Logger;
+  /** Where interruptions and circuit changes are counted (none when absent). */
+  metrics?: Metrics;
 }
+
+const openness = { closed: 0, "half-open": 0.5, open: 1 } as const;
 
 /** Creates the circuit service over a store; state changes are conditional writes, retried. */
 export function createCircuitService(options: CircuitServiceOptions): CircuitService {
@@ -93,6 +98,13 @@ export function createCircuitService(options: CircuitServiceOptions): CircuitSer
       }
       const saved = await store.save(next, current.version, circuitExpiresAt(next, at, config));
       remember(saved);
+      // Counted after the write landed, so a lost race or a repeated notice counts nothing.
+      if (event.type === "interruption")
+        options.metrics?.count("SpotInterruptions", 1, { instanceType });
+      if (saved.state === "open" && current.state !== "open")
+        options.metrics?.count("CircuitBreakerTriggered", 1, { instanceType });
+      if (saved.state !== current.state)
+        options.metrics?.gauge("CircuitBreakerOpen", openness[saved.state], { instanceType });
       if (saved.state !== current.state) {
         logger.info("circuit changed", {
           instanceType,

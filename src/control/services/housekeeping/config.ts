@@ -7,6 +7,8 @@ export const housekeepingTasks = [
   "reconcile",
   "dlqRedrive",
   "expire",
+  "pools",
+  "metrics",
 ] as const;
 export type HousekeepingTask = (typeof housekeepingTasks)[number];
 
@@ -74,6 +76,8 @@ export const defaultHousekeepingConfig: HousekeepingConfig = {
     reconcile: minute,
     dlqRedrive: 5 * minute,
     expire: hour,
+    pools: 30 * second,
+    metrics: minute,
   },
 };
 

@@ -56,7 +56,7 @@ describe("housekeeping helpers", () => {
     });
     expect(ctx.more()).toBe(false);
     expect(ctx.report).toEqual({ conflicts: 1, errors: 1 });
-    expect(metrics.total("housekeeping_errors", { task: "t" })).toBe(1);
+    expect(metrics.total("HousekeepingItems", { task: "t", result: "errors" })).toBe(1);
     const timed = taskContext(deps, "t", 1_000);
     clock.set(1_000);
     expect(timed.more()).toBe(false);

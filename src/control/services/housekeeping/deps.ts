@@ -1,5 +1,6 @@
 import type { LogFields, Logger } from "../../../shared/logger.ts";
 import { ConflictError } from "../../domain/errors.ts";
+import type { CircuitStore } from "../../ports/circuit-store.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Compute } from "../../ports/compute.ts";
 import type { EventQueue } from "../../ports/event-queue.ts";
@@ -23,6 +24,8 @@ export interface HousekeepingDeps {
   logger: Logger;
   metrics: Metrics;
   config: HousekeepingConfig;
+  /** The pool manager: its reconciler runs as the `pools` task; its names spare pool members. */
+  pools?: { names(): Promise<string[]>; reconcile(): Promise<TaskReport> };
   /** This replica's name in the locks table (default: a random id per process). */
   owner?: string;
   /** The job queue's dead-letter queue; redriven when given. */
@@ -30,6 +33,10 @@ export interface HousekeepingDeps {
   /** The events queue's dead-letter queue and the queue its messages go back to. */
   /** Event dead-letter queues and the queue each one is redriven to (agent events, EC2 events). */
   eventDlqs?: ReadonlyArray<{ dlq: EventQueue; target: EventQueue }>;
+  /** Queues whose depth the `metrics` task samples, by the name the metric carries. */
+  metricQueues?: ReadonlyArray<{ name: string; queue: Pick<JobQueue, "approximateDepth"> }>;
+  /** Circuits, whose state the `metrics` task samples. */
+  circuitStore?: Pick<CircuitStore, "list">;
 }
 
 /** Counts a task reports, by name ("requeued": 2, "conflicts": 1…). */
@@ -63,7 +70,7 @@ export function taskContext(deps: HousekeepingDeps, task: string, deadline: numb
   let steps = 0;
   const count = (key: string, n = 1) => {
     report[key] = (report[key] ?? 0) + n;
-    deps.metrics.count(`housekeeping_${key}`, n, { task });
+    deps.metrics.count("HousekeepingItems", n, { task, result: key });
   };
   const guarded = async <T>(fields: LogFields, fn: () => Promise<T>) => {
     try {

@@ -64,6 +64,7 @@ describe("events consumer", () => {
     expect(f.metrics.total("cache_hits")).toBe(3);
     expect(f.metrics.total("cache_misses")).toBe(1);
     expect(f.metrics.total("cache_bytes_downloaded")).toBe(2048);
+    expect(f.metrics.lastGauge("CacheHitRate")).toBe(75);
   });
 
   it("ends an instance whose bootstrap failed and re-queues its unstarted job", async () => {

@@ -81,6 +81,8 @@ export function createEventsConsumer(
         metrics.count("cache_hits", e.hits);
         metrics.count("cache_misses", e.misses);
         if (e.bytesDownloaded) metrics.count("cache_bytes_downloaded", e.bytesDownloaded);
+        if (e.hits + e.misses > 0)
+          metrics.gauge("CacheHitRate", (100 * e.hits) / (e.hits + e.misses));
         return "applied";
     }
   };
