@@ -1,13 +1,16 @@
 import { spawnSync } from "node:child_process";
-import type { AccessDeps } from "./debug-access.ts";
+import type { CliDeps } from "./run.ts";
 
 /**
- * The real world for `ssh` and `session`: EC2 asked for the address with the caller's own AWS
- * credentials (the control plane does not keep addresses), and commands run on this terminal.
+ * The real world for the CLI: EC2 asked for an instance's address and for spot prices with the
+ * caller's own AWS credentials (the control plane does not keep addresses), the admin API over
+ * the network, and commands run on this terminal.
  */
-export function accessRuntime(env: Readonly<Record<string, string | undefined>>): AccessDeps {
+export function accessRuntime(env: Readonly<Record<string, string | undefined>>): CliDeps {
   return {
     env,
+    // Loaded on first use: help, --offline and the admin API commands start without the SDK.
+    priceSource: async () => (await import("./price-source.ts")).ec2PriceSource(env),
     resolveHost: async (instanceId, region) => {
       // Loaded only here: `explain` and `session` start without the EC2 client.
       const { DescribeInstancesCommand, EC2Client } = await import("@aws-sdk/client-ec2");

@@ -8,6 +8,7 @@ import {
 import { clip, summariseErrors } from "../control/domain/labels-bounds.ts";
 import type { Candidate, Spec } from "../control/domain/spec.ts";
 import { formatExplanation } from "./format.ts";
+import { type PriceView, pricesNotAsked } from "./price-view.ts";
 
 /** What a command prints and how it exits. */
 export interface CommandResult {
@@ -43,9 +44,19 @@ function specJson(spec: Spec) {
   };
 }
 
-function candidateJson(c: Candidate) {
+/** A candidate's JSON: the original fields first, then its spot price (null when unknown). */
+function candidateJson(c: Candidate, prices: PriceView) {
   const { instanceType, vcpu, memoryGiB, arch, onDemandUsdPerHour } = c;
-  return { instanceType, vcpu, memoryGiB, arch, onDemandUsdPerHour };
+  const spot = prices.byType[instanceType];
+  return {
+    instanceType,
+    vcpu,
+    memoryGiB,
+    arch,
+    onDemandUsdPerHour,
+    spotUsdPerHour: spot?.usdPerHour ?? null,
+    spotAz: spot?.az ?? null,
+  };
 }
 
 /** Errors for a result that is not an accepted spec; repeats said once, long ones cut. */
@@ -63,39 +74,57 @@ export function errorsOf(result: Explanation): LabelError[] {
   return [];
 }
 
-/** `runs-fleet explain <label>... [--json] [--region R]`. */
-export function explainCommand(
-  labels: readonly string[],
-  flags: { json: boolean; region: string | undefined },
-): CommandResult {
-  const region = flags.region ?? cliDefaults.defaultRegion;
-  const options: ExplainOptions = {
+/** The options `explain` reads labels with: the CLI's defaults, `region` for unset regions. */
+export function explainOptions(region: string): ExplainOptions {
+  return {
     catalog: defaultCatalog,
     regions: cliDefaults.regions,
     defaultRegion: region,
     environments: cliDefaults.environments,
   };
-  const result: Explanation = (cliDefaults.regions as readonly string[]).includes(region)
-    ? explainLabels(labels, options)
-    : {
-        outcome: "rejected",
-        label: labels.join(" "),
-        spec: null,
-        errors: [
-          {
-            key: "region",
-            message: `--region ${region} is not configured (regions: ${cliDefaults.regions.join(", ")})`,
-          },
-        ],
-      };
+}
+
+/** A rejection for a `--region` that is not configured; null when it is. */
+export function regionProblem(labels: readonly string[], region: string): Explanation | null {
+  if ((cliDefaults.regions as readonly string[]).includes(region)) return null;
+  return {
+    outcome: "rejected",
+    label: labels.join(" "),
+    spec: null,
+    errors: [
+      {
+        key: "region",
+        message: `--region ${region} is not configured (regions: ${cliDefaults.regions.join(", ")})`,
+      },
+    ],
+  };
+}
+
+/** `runs-fleet explain <label>... [--json] [--region R]`, without asking EC2 for spot prices. */
+export function explainCommand(
+  labels: readonly string[],
+  flags: { json: boolean; region: string | undefined },
+): CommandResult {
+  const region = flags.region ?? cliDefaults.defaultRegion;
+  const result = regionProblem(labels, region) ?? explainLabels(labels, explainOptions(region));
+  return renderExplanation(result, flags.json, pricesNotAsked("spot prices not asked (offline)"));
+}
+
+/** What `explain` prints for an explanation and its prices, text or `--json`. */
+export function renderExplanation(
+  result: Explanation,
+  json: boolean,
+  prices: PriceView,
+): CommandResult {
   const exitCode = result.outcome === "accepted" ? 0 : 2;
-  if (flags.json) {
+  if (json) {
     const body =
       result.outcome === "accepted"
         ? {
             ok: true,
             spec: specJson(result.spec),
-            candidates: result.candidates.map(candidateJson),
+            candidates: result.candidates.map((c) => candidateJson(c, prices)),
+            spotPrices: { status: prices.status, region: prices.region, message: prices.message },
           }
         : { ok: false, errors: errorsOf(result) };
     return { exitCode, stdout: `${JSON.stringify(body, null, 2)}\n`, stderr: "" };
@@ -103,7 +132,7 @@ export function explainCommand(
   // The label is echoed in the heading: cut, as it may be of any length.
   const shown: Explanation =
     result.outcome === "rejected" ? { ...result, label: clip(result.label, 120) } : result;
-  const text = formatExplanation(shown, errorsOf(result));
+  const text = formatExplanation(shown, errorsOf(result), prices);
   return result.outcome === "accepted"
     ? { exitCode, stdout: text, stderr: "" }
     : { exitCode, stdout: "", stderr: text };

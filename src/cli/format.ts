@@ -6,6 +6,7 @@ import {
   type LabelError,
 } from "../control/domain/labels.ts";
 import type { Spec } from "../control/domain/spec.ts";
+import type { PriceView } from "./price-view.ts";
 
 type Accepted = Extract<Explanation, { outcome: "accepted" }>;
 
@@ -50,8 +51,21 @@ function table(rows: string[][], rightAligned: readonly boolean[]): string[] {
   );
 }
 
+/** The line under the table: where the spot prices came from, or plainly why there are none. */
+function priceNote(prices: PriceView, region: string): string {
+  if (prices.status === "ok")
+    return `Spot prices from EC2 in ${prices.region ?? region} now, cheapest AZ; spot candidates are ordered by them.`;
+  if (prices.status === "unavailable")
+    return `Spot prices unavailable: ${prices.message ?? "EC2 did not answer"}.\nCandidates are in on-demand list-price order.`;
+  return `Spot prices not shown: ${prices.message ?? "not asked"}.`;
+}
+
 /** A readable account of an explanation: the spec and candidates, or what is wrong. */
-export function formatExplanation(result: Explanation, errors: readonly LabelError[]): string {
+export function formatExplanation(
+  result: Explanation,
+  errors: readonly LabelError[],
+  prices: PriceView,
+): string {
   if (result.outcome !== "accepted") {
     const head = result.outcome === "rejected" ? `rejected: ${result.label}` : "not ours";
     const lines = errors.map((e) => `  ${e.key === null ? "" : `${e.key}: `}${e.message}`);
@@ -60,14 +74,25 @@ export function formatExplanation(result: Explanation, errors: readonly LabelErr
   const spec = specRows(result).map(([k, v]) => `  ${k.padEnd(9)} ${v}`);
   const source = result.alias === null ? "" : ` (alias "${result.alias}")`;
   const n = result.candidates.length;
+  const spot = prices.status === "ok";
   const rows = [
-    ["INSTANCE TYPE", "VCPU", "MEMORY GiB", "ON-DEMAND USD/H"],
-    ...result.candidates.map((c) => [
-      c.instanceType,
-      String(c.vcpu),
-      String(c.memoryGiB),
-      c.onDemandUsdPerHour === null ? "unknown" : c.onDemandUsdPerHour.toFixed(5),
-    ]),
+    [
+      "INSTANCE TYPE",
+      "VCPU",
+      "MEMORY GiB",
+      "ON-DEMAND USD/H",
+      ...(spot ? ["SPOT USD/H", "AZ"] : []),
+    ],
+    ...result.candidates.map((c) => {
+      const quote = prices.byType[c.instanceType];
+      return [
+        c.instanceType,
+        String(c.vcpu),
+        String(c.memoryGiB),
+        c.onDemandUsdPerHour === null ? "unknown" : c.onDemandUsdPerHour.toFixed(5),
+        ...(spot ? [quote ? quote.usdPerHour.toFixed(5) : "none", quote?.az ?? ""] : []),
+      ];
+    }),
   ];
   return [
     `${result.label}${source}`,
@@ -76,9 +101,10 @@ export function formatExplanation(result: Explanation, errors: readonly LabelErr
     "",
     `${n} candidate${n === 1 ? "" : "s"} (${result.arch}, ${result.region}); the first is the primary type:`,
     "",
-    ...table(rows, [false, true, true, true]).map((line) => `  ${line}`),
+    ...table(rows, [false, true, true, true, true, false]).map((line) => `  ${line}`),
     "",
     `On-demand list prices as of ${defaultCatalog.pricesAsOf}, ${result.spec.os}.`,
+    priceNote(prices, result.region),
     "",
   ].join("\n");
 }

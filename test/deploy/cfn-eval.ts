@@ -32,6 +32,10 @@ function resourceRef(ctx: EvalContext, id: string, ev: Evaluator): string {
   const { region, accountId } = settings(ctx);
   if (resource.Type === "AWS::SQS::Queue")
     return `https://sqs.${region}.amazonaws.com/${accountId}/${String(ev(resource.Properties.QueueName))}`;
+  if (resource.Type === "AWS::S3::Bucket" && resource.Properties.BucketName !== undefined)
+    return String(ev(resource.Properties.BucketName));
+  if (resource.Type === "AWS::SNS::Topic" && resource.Properties.TopicName !== undefined)
+    return `arn:aws:sns:${region}:${accountId}:${String(ev(resource.Properties.TopicName))}`;
   return `<${id}>`;
 }
 

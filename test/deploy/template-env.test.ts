@@ -64,6 +64,15 @@ const configNames = new Set(
     ),
   ].map((m) => m[1]!),
 );
+/** The cost report's variables, read by `costSettingsFrom` from the same environment. */
+const costNames = new Set(
+  [
+    ...readFileSync(
+      new URL("../../src/control/entry/cost-settings.ts", import.meta.url),
+      "utf8",
+    ).matchAll(/^ {2}([A-Z][A-Z0-9_]+): v\./gm),
+  ].map((m) => m[1]!),
+);
 /** Read by the Node runtime itself. */
 const runtimeNames = new Set(["NODE_OPTIONS"]);
 /** Lambda sets these and refuses them in a function's configuration. */
@@ -91,7 +100,12 @@ const lambdaReserved = [
 describe("the function's environment", () => {
   it("names only variables the control plane or the runtime reads", () => {
     expect(configNames.size).toBeGreaterThan(30);
-    const known = new Set<string>([...configNames, ...githubEnvNames, ...runtimeNames]);
+    const known = new Set<string>([
+      ...configNames,
+      ...costNames,
+      ...githubEnvNames,
+      ...runtimeNames,
+    ]);
     const everything = functionEnv({
       RunnerGroup: "ci",
       OtlpEndpoint: "https://otel.example.com",

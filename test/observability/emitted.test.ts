@@ -50,6 +50,7 @@ const testedBeside: Record<string, string> = {
   PoolUtilization: "test/pools",
   PoolClaims: "test/pools",
   PoolMembersLaunched: "test/pools",
+  EstimatedCostPerHour: "test/cost/cost-metric.test.ts",
 };
 
 const drivenHere = new Set<string>();

@@ -49,6 +49,16 @@ export const metricCatalogue = {
     emittedBy: "services/housekeeping/sample-metrics.ts",
     description: "Instances not yet terminated, by market (spot, on-demand) and state",
   },
+  EstimatedCostPerHour: {
+    kind: "gauge",
+    unit: "None",
+    dimensions: ["market"],
+    // With `prefix` alone too: the fleet's whole rate, whatever the market.
+    rollups: [[]],
+    emittedBy: "services/housekeeping/sample-metrics.ts",
+    description:
+      "USD per hour the instances running now cost (launch price, else list price), by market; stopped ones excluded",
+  },
   CircuitBreakerOpen: {
     kind: "gauge",
     unit: "None",
@@ -254,6 +264,20 @@ export const metricCatalogue = {
     dimensions: ["pool"],
     emittedBy: "services/pools/launch-members.ts",
     description: "Instances launched to fill a warm pool",
+  },
+  SloBudgetRemaining: {
+    kind: "gauge",
+    unit: "None",
+    dimensions: ["slo"],
+    emittedBy: "services/slo/slo-service.ts",
+    description: "Share of an SLO's error budget left over its window (1 untouched, 0 spent)",
+  },
+  SloBurnRate: {
+    kind: "gauge",
+    unit: "None",
+    dimensions: ["slo"],
+    emittedBy: "services/slo/slo-service.ts",
+    description: "How fast an SLO's error budget burned over the last hour (1: exactly over its window)",
   },
 } as const satisfies Record<string, MetricSpec>;
 

@@ -1,4 +1,6 @@
+import { defaultCatalog } from "../../domain/catalog-default.ts";
 import { nextCircuitState } from "../../domain/circuit.ts";
+import { instancePrice } from "../../domain/cost-job.ts";
 import { InstanceStateSchema } from "../../domain/instance.ts";
 import type { TaskContext, TaskReport } from "./deps.ts";
 import { paged } from "./deps.ts";
@@ -32,17 +34,30 @@ async function sampleQueues(ctx: TaskContext): Promise<number> {
   return sampled;
 }
 
-/** Instances not terminated, by market and state (zeros included, so a graph falls to 0). */
+/** States whose instances bill compute (a stopped one bills only its disk). */
+const billedStates = new Set<string>(["pending", "running", "standby", "offline"]);
+
+/**
+ * Instances not terminated, by market and state (zeros included, so a graph falls to 0), and
+ * what those that bill compute cost per hour: each at the price it launched at (the list price
+ * when it has none; an instance record keeps no OS, so Linux's).
+ */
 async function sampleFleet(ctx: TaskContext): Promise<void> {
   const counts = new Map<string, number>();
+  const usdPerHour = new Map<string, number>();
   for (const state of liveStates) {
     const page = async (limit: number, cursor?: string) => {
       const out = await ctx.instances.list({ state, limit, ...(cursor ? { cursor } : {}) });
       return { items: out.instances, ...(out.next ? { next: out.next } : {}) };
     };
-    for await (const i of paged(page, ctx.config.scanLimit))
+    for await (const i of paged(page, ctx.config.scanLimit)) {
       counts.set(`${i.market}/${state}`, (counts.get(`${i.market}/${state}`) ?? 0) + 1);
+      const price = billedStates.has(state) ? instancePrice(defaultCatalog, i, "linux") : null;
+      if (price) usdPerHour.set(i.market, (usdPerHour.get(i.market) ?? 0) + price.usdPerHour);
+    }
   }
+  for (const market of markets)
+    ctx.metrics.gauge("EstimatedCostPerHour", usdPerHour.get(market) ?? 0, { market });
   for (const market of markets)
     for (const state of liveStates)
       ctx.metrics.gauge("FleetSize", counts.get(`${market}/${state}`) ?? 0, { market, state });

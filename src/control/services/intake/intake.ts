@@ -4,6 +4,7 @@ import { clip, maxReasonChars, oversizedLabels } from "../../domain/labels-bound
 import { rerunMarkerName } from "../../domain/rerun-marker.ts";
 import type { WorkflowJobEvent } from "../../domain/workflow-job-event.ts";
 import type { Clock } from "../../ports/clock.ts";
+import type { InstanceStore } from "../../ports/instance-store.ts";
 import type { JobQueue } from "../../ports/job-queue.ts";
 import type { JobStore } from "../../ports/job-store.ts";
 import type { MarkerStore } from "../../ports/marker-store.ts";
@@ -23,6 +24,8 @@ export interface IntakeDeps {
   logger: Logger;
   /** Where re-run markers are kept: a re-run after a spot interruption goes on-demand. */
   markers?: MarkerStore;
+  /** Instances, so a job GitHub settles first still gets its cost. */
+  instances?: Pick<InstanceStore, "get">;
   /** Called when GitHub fails a job whose instance a spot interruption took. */
   onInterruptedJobConcluded?(job: Job): Promise<void>;
 }

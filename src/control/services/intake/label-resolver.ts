@@ -2,8 +2,10 @@ import type { Alias } from "../../domain/aliases.ts";
 import type { Catalog } from "../../domain/catalog.ts";
 import { defaultCatalog } from "../../domain/catalog-default.ts";
 import { clip } from "../../domain/labels-bounds.ts";
-import { explainLabels, rejectionReason } from "../../domain/labels-explain.ts";
+import { type Explanation, explainLabels, rejectionReason } from "../../domain/labels-explain.ts";
 import type { Candidate, Spec } from "../../domain/spec.ts";
+import type { SpotPrices } from "../../ports/spot-prices.ts";
+import { explainWithSpotPrices } from "./spot-ranking.ts";
 
 /** What intake learns from a job's labels. */
 export type LabelResolution =
@@ -23,6 +25,8 @@ export function createLabelResolver(options: {
   environments: readonly string[];
   aliases?: readonly Alias[];
   catalog?: Catalog;
+  /** Current spot prices: a spot request's candidates are ranked by them when they answer. */
+  spotPrices?: SpotPrices;
 }): ResolveLabels {
   const parseOptions = {
     catalog: options.catalog ?? defaultCatalog,
@@ -31,21 +35,29 @@ export function createLabelResolver(options: {
     environments: options.environments,
     aliases: options.aliases ?? [],
   };
-  return (labels) => {
-    const result = explainLabels(labels, parseOptions);
-    switch (result.outcome) {
-      case "not-ours":
-        return { kind: "not-ours" };
-      case "rejected":
-        return {
-          kind: "rejected",
-          spec: result.spec,
-          reason: `${clip(result.label, 120)}: ${rejectionReason(result.errors)}`,
-        };
-      case "accepted":
-        return { kind: "accepted", spec: result.spec, candidates: result.candidates };
-    }
-  };
+  const { spotPrices } = options;
+  return (labels) =>
+    spotPrices === undefined
+      ? toResolution(explainLabels(labels, parseOptions))
+      : explainWithSpotPrices(labels, parseOptions, spotPrices).then((r) =>
+          toResolution(r.explanation),
+        );
+}
+
+/** What intake keeps of an explanation. */
+function toResolution(result: Explanation): LabelResolution {
+  switch (result.outcome) {
+    case "not-ours":
+      return { kind: "not-ours" };
+    case "rejected":
+      return {
+        kind: "rejected",
+        spec: result.spec,
+        reason: `${clip(result.label, 120)}: ${rejectionReason(result.errors)}`,
+      };
+    case "accepted":
+      return { kind: "accepted", spec: result.spec, candidates: result.candidates };
+  }
 }
 
 /**

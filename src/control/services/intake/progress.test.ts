@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { sampleInstance } from "../../../../test/support/instances.ts";
 import { sampleJob } from "../../../../test/support/jobs.ts";
+import { silentLogger } from "../../../shared/logger.ts";
+import { fixedClock } from "../../adapters/clock.ts";
+import { createMemoryInstanceStore } from "../../adapters/memory/instance-store.ts";
+import { createMemoryJobStore } from "../../adapters/memory/job-store.ts";
 import { ConflictError } from "../../domain/errors.ts";
 import type { JobStore } from "../../ports/job-store.ts";
+import { createLabelResolver } from "./label-resolver.ts";
+import { applyProgress } from "./progress.ts";
 import { event, intakeFixture, now } from "./test-fixture.ts";
 
 describe("intake: in_progress and completed", () => {
@@ -164,5 +171,53 @@ describe("intake: in_progress and completed", () => {
     await expect(s.intake.handle(event("in_progress"), "d-2")).rejects.toThrow(ConflictError);
     expect(writes).toBe(5);
     expect((await s.store.get("7"))?.status).toBe("queued");
+  });
+
+  it("keeps the job's cost when GitHub's completed webhook settles it before its agent", async () => {
+    const clock = fixedClock(Date.parse(now));
+    const jobs = createMemoryJobStore({ clock });
+    const instances = createMemoryInstanceStore({ clock });
+    const minutesAgo = (m: number) => new Date(Date.parse(now) - m * 60_000).toISOString();
+    // Launched 10 minutes ago at $0.06/h (spot), the job started 9 minutes ago.
+    await instances.create(
+      sampleInstance("i-0c057", { jobId: "7", usdPerHour: 0.06, launchedAt: minutesAgo(10) }),
+    );
+    await jobs.create(
+      sampleJob({
+        jobId: "7",
+        status: "running",
+        instanceId: "i-0c057",
+        startedAt: minutesAgo(9),
+      }),
+    );
+    const deps = {
+      jobs,
+      instances,
+      clock,
+      logger: silentLogger,
+      resolveLabels: createLabelResolver({
+        regions: ["us-east-1"],
+        defaultRegion: "us-east-1",
+        environments: ["default"],
+      }),
+    };
+    await applyProgress(deps, event("completed", { conclusion: "success" }), "d");
+    expect(await jobs.get("7")).toMatchObject({
+      status: "completed",
+      cost: {
+        instanceUsd: 0.01,
+        billedSeconds: 600,
+        usdPerHour: 0.06,
+        priceSource: "launch",
+        githubMinutes: 9,
+      },
+    });
+  });
+
+  it("leaves the cost unset when the job had no instance or the instance is unknown", async () => {
+    const s = intakeFixture();
+    await s.intake.handle(event("queued"), "d-1");
+    await s.intake.handle(event("completed", { conclusion: "cancelled" }), "d-2");
+    expect((await s.store.get("7"))?.cost ?? null).toBeNull();
   });
 });

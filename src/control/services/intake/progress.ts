@@ -1,4 +1,7 @@
 import type { Logger } from "../../../shared/logger.ts";
+import { defaultCatalog } from "../../domain/catalog-default.ts";
+import { githubHostedPrices } from "../../domain/cost-github.ts";
+import { jobCost } from "../../domain/cost-job.ts";
 import { ConflictError } from "../../domain/errors.ts";
 import {
   canTransition,
@@ -10,6 +13,7 @@ import {
 } from "../../domain/job.ts";
 import type { WorkflowJobEvent } from "../../domain/workflow-job-event.ts";
 import type { Clock } from "../../ports/clock.ts";
+import type { InstanceStore } from "../../ports/instance-store.ts";
 import type { JobStore } from "../../ports/job-store.ts";
 import { retryOnConflict } from "../common/conflicts.ts";
 import { iso } from "../common/time.ts";
@@ -23,6 +27,8 @@ export interface ProgressDeps {
   resolveLabels: ResolveLabels;
   clock: Clock;
   logger: Logger;
+  /** Instances, to price a job GitHub settles before its agent does; absent: no cost kept. */
+  instances?: Pick<InstanceStore, "get">;
   /** Called when GitHub fails a job whose instance a spot interruption took. */
   onInterruptedJobConcluded?(job: Job): Promise<void>;
 }
@@ -47,6 +53,26 @@ function progressPatch(event: WorkflowJobEvent, target: JobStatus, now: string):
         completedAt: wj.completed_at ?? now,
         runnerName: wj.runner_name ?? null,
       };
+}
+
+/**
+ * The cost of a job GitHub settles: its instance's time up to GitHub's end of the job at the
+ * price the instance launched at, as when the agent settles it. Nothing when the job ran on no
+ * instance of ours (or it is unknown), or already has its cost.
+ */
+async function costAtEnd(deps: ProgressDeps, job: Job, patch: JobPatch): Promise<JobPatch> {
+  if (!deps.instances || !job.instanceId || job.cost || !patch.completedAt) return patch;
+  const instance = await deps.instances.get(job.instanceId);
+  if (!instance) return patch;
+  const cost = jobCost({
+    catalog: defaultCatalog,
+    github: githubHostedPrices,
+    instance,
+    spec: job.spec ?? null,
+    startedAt: job.startedAt ?? null,
+    endedAtMs: Date.parse(patch.completedAt),
+  });
+  return cost === null ? patch : { ...patch, cost };
 }
 
 /**
@@ -109,7 +135,7 @@ export async function applyProgress(
         from: current.status,
         to: target,
         expectedVersion: current.version,
-        patch,
+        patch: isTerminal(target) ? await costAtEnd(deps, current, patch) : patch,
       });
       logger.info("job updated from GitHub", {
         jobId,
