@@ -4,6 +4,7 @@ import type { runIntake } from "./intake.ts";
 import type { runLatency } from "./latency.ts";
 import type { machine } from "./lib/machine.ts";
 import { show, table } from "./lib/table.ts";
+import type { runPools } from "./pools.ts";
 import type { runScheduling } from "./scheduling.ts";
 import type { runSignature } from "./signature.ts";
 
@@ -22,6 +23,7 @@ export interface Report {
   scheduling?: Outcome<{ variants: Result<typeof runScheduling>[] }>;
   latency?: Outcome<{ variants: Result<typeof runLatency>[] }>;
   agent?: Outcome<Result<typeof runAgent>>;
+  pools?: Outcome<Result<typeof runPools>>;
 }
 
 function intake(s: Result<typeof runIntake>): string {
@@ -115,6 +117,17 @@ function agent(s: Result<typeof runAgent>): string {
   ].join("\n");
 }
 
+function pools(s: Result<typeof runPools>): string {
+  return [
+    `Warm pools — webhook → job started, local mode, real agents (${s.jobs} jobs each, one at a time)`,
+    ...s.variants.map(
+      (v) =>
+        `  ${v.variant}: ${show(v.medianMs)} ms median (${show(v.minMs)}–${show(v.maxMs)}; ${v.measured} measured), of which webhook → assigned ${show(v.launchedMedianMs)} ms`,
+    ),
+    ...(s.problems ? [`  problems: ${s.problems.join("; ")}`] : []),
+  ].join("\n");
+}
+
 /** One block, or the reason the benchmark failed. */
 function block<T>(name: string, s: Outcome<T> | undefined, draw: (s: T) => string): string[] {
   if (s === undefined) return [];
@@ -132,5 +145,6 @@ export function render(r: Report): string {
     ...block("scheduling", r.scheduling, scheduling),
     ...block("latency", r.latency, latency),
     ...block("agent", r.agent, agent),
+    ...block("pools", r.pools, pools),
   ].join("\n")}\n`;
 }

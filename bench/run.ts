@@ -16,6 +16,7 @@ import { runIntake } from "./intake.ts";
 import { runLatency } from "./latency.ts";
 import { load1, machine } from "./lib/machine.ts";
 import { unmeasured } from "./lib/unmeasured.ts";
+import { runPools } from "./pools.ts";
 import { type Report, render } from "./report.ts";
 import { runScheduling } from "./scheduling.ts";
 import { runSignature } from "./signature.ts";
@@ -28,6 +29,7 @@ const sections = {
   }),
   latency: async () => ({ variants: [await runLatency("memory"), await runLatency("local")] }),
   agent: () => runAgent(),
+  pools: () => runPools(),
 };
 type Section = keyof typeof sections;
 

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { systemClock } from "../../src/control/adapters/clock.ts";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
 import { createMemoryCircuitStore } from "../../src/control/adapters/memory/circuit-store.ts";
+import { createMemoryConfigStore } from "../../src/control/adapters/memory/config-store.ts";
 import { createMemoryEventQueue } from "../../src/control/adapters/memory/event-queue.ts";
 import { createMemoryInstanceStore } from "../../src/control/adapters/memory/instance-store.ts";
 import { createMemoryJobQueue } from "../../src/control/adapters/memory/job-queue.ts";
@@ -81,6 +82,7 @@ function memoryWiring(clock: Clock, compute: Compute): Wiring {
       circuitStore: createMemoryCircuitStore(),
       markers: createMemoryMarkerStore({ clock }),
       locks: createMemoryLockStore({ clock }),
+      configStore: createMemoryConfigStore(),
       compute,
       github: createDryRunGitHub({ clock }),
       runnerConfigs: createMemoryRunnerConfigStore(),

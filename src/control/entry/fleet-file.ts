@@ -3,11 +3,13 @@ import { parse as parseYaml } from "yaml";
 import { type Alias, compileAliases } from "../domain/aliases.ts";
 import { ValidationError } from "../domain/errors.ts";
 import { type PlacementConfig, PlacementConfigSchema } from "../domain/placement-config.ts";
+import { type PoolDefinition, parsePoolDefinitions } from "../domain/pool-config.ts";
 import { failed, ok, type Result } from "./result.ts";
 
 const FleetFileSchema = v.strictObject({
   aliases: v.optional(v.array(v.unknown()), []),
   placement: v.optional(PlacementConfigSchema),
+  pools: v.optional(v.array(v.unknown()), []),
 });
 
 /** The structured part of configuration (YAML or JSON file), checked with every problem listed. */
@@ -15,11 +17,14 @@ export interface FleetFile {
   aliases: Alias[];
   /** Launch templates and subnets per region and environment; required in AWS mode. */
   placement: PlacementConfig | null;
+  /** Warm pools (shape checked here; specs are resolved once regions are known). */
+  pools: PoolDefinition[];
 }
 
 /** Reads the config file's text into a FleetFile, or lists every problem; no file means defaults. */
 export function readFleetFile(text: string | undefined): Result<FleetFile> {
-  if (text === undefined || text.trim() === "") return ok({ aliases: [], placement: null });
+  if (text === undefined || text.trim() === "")
+    return ok({ aliases: [], placement: null, pools: [] });
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -31,8 +36,17 @@ export function readFleetFile(text: string | undefined): Result<FleetFile> {
   if (!parsed.success)
     return failed(parsed.issues.map((i) => `${v.getDotPath(i) ?? "(top level)"}: ${i.message}`));
   const aliases = compileAliases(parsed.output.aliases);
-  if (!aliases.ok) return failed(aliases.issues.map((i) => `aliases: ${i}`));
-  return ok({ aliases: aliases.aliases, placement: parsed.output.placement ?? null });
+  const pools = parsePoolDefinitions(parsed.output.pools);
+  const problems = [
+    ...(aliases.ok ? [] : aliases.issues.map((i) => `aliases: ${i}`)),
+    ...(pools.ok ? [] : pools.issues),
+  ];
+  if (!aliases.ok || !pools.ok) return failed(problems);
+  return ok({
+    aliases: aliases.aliases,
+    placement: parsed.output.placement ?? null,
+    pools: pools.pools,
+  });
 }
 
 /**

@@ -63,7 +63,9 @@ export function createAgentCompute(o: {
           runnerConfigSource: { kind: "file", dir: o.runnerDir },
           heartbeatSeconds: o.heartbeatSeconds,
           interruptionPollSeconds: 1,
-          configPollMaxSeconds: 2,
+          // A hot pool member's whole point is a fast pick-up; a local file read is cheap.
+          ...(pool ? { configPollSeconds: 0.1 } : {}),
+          configPollMaxSeconds: pool ? 0.25 : 2,
           spoolDir: join(o.dataDir, "spool", instanceId),
           teardown: pool ? "standby" : "exit",
           graceSeconds: 5,

@@ -2,8 +2,9 @@ import { type Instance, type InstanceLifeState, isSilent } from "../../domain/in
 import type { Job } from "../../domain/job.ts";
 import { liveJobsOf } from "../common/jobs.ts";
 import { requeueJob } from "../common/requeue.ts";
+import { annotate } from "../common/tracing.ts";
 import { paged, span, type TaskContext, type TaskReport } from "./deps.ts";
-import { gitHubStatus, removeRunnerOf, terminateInstance } from "./helpers.ts";
+import { gitHubStatus, onJob, removeRunnerOf, terminateInstance } from "./helpers.ts";
 
 /** States in which an instance owes us heartbeats. */
 const watched: readonly InstanceLifeState[] = ["pending", "running", "standby"];
@@ -22,6 +23,9 @@ export async function heartbeats(ctx: TaskContext): Promise<TaskReport> {
     for await (const instance of listing) {
       if (!ctx.more()) return ctx.report;
       ctx.count("checked");
+      // An idle pool member is its pool's to judge: it sends no signed heartbeat before its
+      // first job gives it its event key (the reconciler replaces it if it is unhealthy).
+      if (state !== "offline" && instance.pool && !instance.jobId) continue;
       if (state !== "offline" && !isSilent(instance, ctx.now, timeout, grace)) continue;
       await ctx.step({ instanceId: instance.instanceId }, () => retire(ctx, instance));
     }
@@ -48,7 +52,8 @@ async function retire(ctx: TaskContext, seen: Instance): Promise<void> {
   const id = instance.instanceId;
   // Terminate before touching the jobs: a half-alive instance must not pick anything up.
   await terminateInstance(ctx, id, instance.reason ?? "went silent");
-  for (const job of await liveJobsOf(ctx, id, instance.jobId)) await saveJob(ctx, job, id);
+  for (const job of await liveJobsOf(ctx, id, instance.jobId))
+    await onJob("save job", job, () => saveJob(ctx, job, id));
 }
 
 /**
@@ -75,6 +80,7 @@ async function saveJob(ctx: TaskContext, job: Job, instanceId: string): Promise<
     },
   });
   ctx.count("orphaned");
+  annotate({ "runs_fleet.outcome": "orphaned", "runs_fleet.github_status": status });
   if (status !== "queued") return;
   if (!started) await removeRunnerOf(ctx, job);
   await requeueJob(ctx, orphaned, {
@@ -83,4 +89,5 @@ async function saveJob(ctx: TaskContext, job: Job, instanceId: string): Promise<
       : `instance ${instanceId} went silent before the job started`,
   });
   ctx.count("requeued");
+  annotate({ "runs_fleet.outcome": "requeued" });
 }

@@ -3,6 +3,7 @@ import type { GitHubJobStatus } from "../../ports/github.ts";
 import { endInstance } from "../common/instances.ts";
 import { jobRef } from "../common/jobs.ts";
 import { iso } from "../common/time.ts";
+import { withJobSpan } from "../common/tracing.ts";
 import { paged, type TaskContext } from "./deps.ts";
 
 /** What GitHub says of a job; an unanswered question is "unknown" (housekeeping goes on). */
@@ -27,6 +28,15 @@ export async function removeRunnerOf(ctx: TaskContext, job: Job): Promise<void> 
   } catch (err) {
     ctx.logger.warn("runner removal failed", { jobId: job.jobId, error: err });
   }
+}
+
+/**
+ * Acts on one job in a span of the job's own trace (linked to the task's span), so a re-queue
+ * or an orphaning shows in the trace of the job it happened to.
+ */
+export async function onJob<T>(name: string, job: Job, fn: () => Promise<T>): Promise<T> {
+  const attributes = { "runs_fleet.job_id": job.jobId, "runs_fleet.job_status": job.status };
+  return await withJobSpan(name, job.traceparent, attributes, fn);
 }
 
 /** Ends an instance for housekeeping, counted in the task's report. */

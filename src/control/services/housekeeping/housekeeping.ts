@@ -1,3 +1,5 @@
+import { ROOT_CONTEXT } from "@opentelemetry/api";
+import { withSpan } from "../common/tracing.ts";
 import {
   defaultHousekeepingConfig,
   type HousekeepingConfig,
@@ -11,6 +13,7 @@ import { heartbeats } from "./heartbeats.ts";
 import { maxRuntime } from "./max-runtime.ts";
 import { orphans } from "./orphans.ts";
 import { reconcile } from "./reconciler.ts";
+import { sampleMetrics } from "./sample-metrics.ts";
 import { stuckJobs } from "./stuck-jobs.ts";
 import { runExclusive } from "./task-lock.ts";
 
@@ -23,6 +26,9 @@ const taskFunctions: Record<HousekeepingTask, (ctx: TaskContext) => Promise<Task
   reconcile,
   dlqRedrive,
   expire,
+  // The pool reconciler; each pool is also under its own lock (a claim triggers a pass too).
+  pools: (ctx) => (ctx.pools ? ctx.pools.reconcile() : Promise.resolve({})),
+  metrics: sampleMetrics,
 };
 
 /** What one task did in a run: skipped (another replica holds it, or nothing to do), or ran. */
@@ -51,9 +57,11 @@ export function createHousekeeping(
 
   /** False for tasks with nothing to do in this configuration. */
   const applies = (task: HousekeepingTask) =>
-    task === "dlqRedrive"
-      ? deps.jobDlq !== undefined || (deps.eventDlqs?.length ?? 0) > 0
-      : task !== "expire" || config.expireBy === "sweep";
+    task === "pools"
+      ? deps.pools !== undefined
+      : task === "dlqRedrive"
+        ? deps.jobDlq !== undefined || (deps.eventDlqs?.length ?? 0) > 0
+        : task !== "expire" || config.expireBy === "sweep";
 
   /** Runs one task if this replica gets its lock; stops taking work at `budgetEnd` too. */
   const runTask = async (task: HousekeepingTask, budgetEnd = Infinity): Promise<TaskOutcome> => {
@@ -94,7 +102,14 @@ export function createHousekeeping(
     const outcomes: Partial<Record<HousekeepingTask, TaskOutcome>> = {};
     for (const task of housekeepingTasks) {
       if (!applies(task) || clock.now() >= budgetEnd) outcomes[task] = { ran: false };
-      else outcomes[task] = await runTask(task, budgetEnd);
+      // Each task its own trace: its reads and writes show up as child spans.
+      else
+        outcomes[task] = await withSpan(
+          `housekeeping ${task}`,
+          { "runs_fleet.task": task },
+          () => runTask(task, budgetEnd),
+          ROOT_CONTEXT,
+        );
     }
     return outcomes as Record<HousekeepingTask, TaskOutcome>;
   };

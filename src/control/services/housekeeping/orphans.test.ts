@@ -3,7 +3,9 @@ import { sampleJob } from "../../../../test/support/jobs.ts";
 import type { Instance } from "../../domain/instance.ts";
 import { FleetTag } from "../../domain/launch-slot.ts";
 import type { InstanceInfo } from "../../ports/compute.ts";
-import { orphanReason } from "./orphans.ts";
+import { debugUntil, orphanReason } from "./orphans.ts";
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 const t0 = Date.parse("2026-05-01T00:00:00Z");
 const grace = 600_000;
@@ -80,7 +82,13 @@ describe("orphanReason", () => {
   it("leaves waiting pool instances to the pool manager, but not pool instances whose job ended", () => {
     const pooled = info({ tags: { [FleetTag.managed]: "true", [FleetTag.pool]: "warm" } });
     const f = { instance: pooled, now: late, graceMs: grace };
-    expect(orphanReason({ ...f, record: null, job: null })).toBeNull();
+    // No record: no pool owns it (its launch never got recorded).
+    expect(orphanReason({ ...f, record: null, job: null })).toBe("no instance record");
+    const waiting = record({ pool: "warm", jobId: null, state: "standby" });
+    expect(orphanReason({ ...f, record: waiting, job: null, pools: new Set(["warm"]) })).toBeNull();
+    expect(orphanReason({ ...f, record: waiting, job: null, pools: new Set(["cold"]) })).toBe(
+      "pool warm is not defined",
+    );
     expect(
       orphanReason({
         ...f,
@@ -95,5 +103,29 @@ describe("orphanReason", () => {
         job: { ...bound, status: "completed" },
       }),
     ).toBe("job 7 is completed");
+  });
+
+  it("leaves a debug= instance for its minutes after the job, then calls it an orphan", () => {
+    const tagged = info({
+      tags: { [FleetTag.managed]: "true", [FleetTag.debugMinutes]: "30" },
+    });
+    const ended = late + 60_000;
+    const done = { ...bound, status: "completed" as const, completedAt: iso(ended) };
+    const f = { instance: tagged, record: record(), job: done, graceMs: grace };
+    expect(orphanReason({ ...f, now: ended })).toBeNull();
+    expect(orphanReason({ ...f, now: ended + 30 * 60_000 - 1 })).toBeNull();
+    expect(orphanReason({ ...f, now: ended + 30 * 60_000 })).toBe("job 7 is completed");
+    // Without a recorded end, the job's last update counts.
+    const noEnd = { ...done, completedAt: null, updatedAt: iso(ended) };
+    expect(orphanReason({ ...f, job: noEnd, now: ended + 29 * 60_000 })).toBeNull();
+    // A terminated record, or a tag out of bounds, is not held.
+    expect(orphanReason({ ...f, record: record({ state: "terminated" }), now: ended })).toBe(
+      "recorded as terminated",
+    );
+    const huge = info({ tags: { [FleetTag.managed]: "true", [FleetTag.debugMinutes]: "999" } });
+    expect(debugUntil(huge, done)).toBe(ended + 120 * 60_000);
+    const junk = info({ tags: { [FleetTag.managed]: "true", [FleetTag.debugMinutes]: "1e9" } });
+    expect(debugUntil(junk, done)).toBeNull();
+    expect(orphanReason({ ...f, instance: junk, now: ended })).toBe("job 7 is completed");
   });
 });

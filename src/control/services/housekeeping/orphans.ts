@@ -13,6 +13,24 @@ export interface OrphanFacts {
   job: Job | null;
   now: number;
   graceMs: number;
+  /** Names of the defined pools; null when unknown (then pool membership alone explains). */
+  pools?: ReadonlySet<string> | null;
+}
+
+/** The longest `debug=` hold honoured (LABELS.md), whatever a tag says. */
+const maxDebugMinutes = 120;
+
+/**
+ * Until when (ms) a machine tagged with `debug=` minutes is kept after its finished job, or
+ * null when it has no such tag. Counted from the job's end (its last update when that is not
+ * recorded).
+ */
+export function debugUntil(instance: InstanceInfo, job: Job): number | null {
+  const raw = instance.tags[FleetTag.debugMinutes];
+  if (raw === undefined || !/^\d{1,3}$/.test(raw)) return null;
+  const minutes = Math.min(Number(raw), maxDebugMinutes);
+  const ended = Date.parse(job.completedAt ?? job.updatedAt);
+  return Number.isNaN(ended) || minutes === 0 ? null : ended + minutes * 60_000;
 }
 
 /**
@@ -28,11 +46,18 @@ export function orphanReason(f: OrphanFacts): string | null {
     return `recorded as ${record.state}`;
   const jobId = record ? record.jobId : (instance.tags[FleetTag.jobId] ?? null);
   const pool = record?.pool ?? instance.tags[FleetTag.pool] ?? null;
-  if (pool && !jobId) return null;
+  // An idle pool member is its pool's to judge, if the pool exists and the member is recorded.
+  if (pool && !jobId && record)
+    return f.pools && !f.pools.has(pool) ? `pool ${pool} is not defined` : null;
   if (!record) return "no instance record";
   if (!jobId) return "no job";
   if (!job) return `job ${jobId} is unknown`;
-  if (isTerminal(job.status)) return `job ${jobId} is ${job.status}`;
+  if (isTerminal(job.status)) {
+    // A `debug=` instance is kept after its job for SSH / Session Manager; past that, it goes.
+    const until = debugUntil(instance, job);
+    if (until !== null && f.now < until) return null;
+    return `job ${jobId} is ${job.status}`;
+  }
   if (job.instanceId !== instance.instanceId)
     return `job ${jobId} is bound to ${job.instanceId ?? "no instance"}`;
   return null;
@@ -47,6 +72,7 @@ export async function orphans(ctx: TaskContext): Promise<TaskReport> {
     tags: { [FleetTag.managed]: "true" },
     states: ["pending", "running"],
   });
+  const pools = ctx.pools ? new Set(await ctx.pools.names()) : null;
   for (const instance of running.slice(0, ctx.config.scanLimit)) {
     if (!ctx.more()) break;
     ctx.count("checked");
@@ -61,6 +87,7 @@ export async function orphans(ctx: TaskContext): Promise<TaskReport> {
         job,
         now: ctx.now,
         graceMs: ctx.config.orphanGraceMs,
+        pools,
       });
     });
     if (!reason) continue;

@@ -4,7 +4,7 @@ import type { JobQueue } from "../../ports/job-queue.ts";
 import type { JobStore } from "../../ports/job-store.ts";
 import { sendJob } from "../common/requeue.ts";
 import type { TaskContext, TaskReport } from "./deps.ts";
-import { jobsOlderThan } from "./helpers.ts";
+import { jobsOlderThan, onJob } from "./helpers.ts";
 
 /** When a queued job's message was last sent (or the job last moved, if later), in ms. */
 export function lastSentAt(job: Job): number {
@@ -41,15 +41,17 @@ export async function reconcile(ctx: TaskContext): Promise<TaskReport> {
     if (!ctx.more()) break;
     ctx.count("checked");
     if (ctx.now - lastSentAt(job) <= after) continue;
-    await ctx.step({ jobId: job.jobId }, async () => {
-      const { messageId } = await resendQueuedJob(ctx, job);
-      ctx.count("resent");
-      ctx.logger.warn("queued job re-sent; its message was lost or never sent", {
-        jobId: job.jobId,
-        lastEnqueuedAt: job.lastEnqueuedAt,
-        messageId,
-      });
-    });
+    await ctx.step({ jobId: job.jobId }, () =>
+      onJob("resend job", job, async () => {
+        const { messageId } = await resendQueuedJob(ctx, job);
+        ctx.count("resent");
+        ctx.logger.warn("queued job re-sent; its message was lost or never sent", {
+          jobId: job.jobId,
+          lastEnqueuedAt: job.lastEnqueuedAt,
+          messageId,
+        });
+      }),
+    );
   }
   return ctx.report;
 }

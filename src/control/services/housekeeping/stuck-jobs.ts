@@ -1,8 +1,15 @@
 import type { Job } from "../../domain/job.ts";
 import { requeueJob } from "../common/requeue.ts";
 import { iso } from "../common/time.ts";
+import { annotate } from "../common/tracing.ts";
 import { span, type TaskContext, type TaskReport } from "./deps.ts";
-import { gitHubStatus, jobsOlderThan, removeRunnerOf, terminateInstance } from "./helpers.ts";
+import {
+  gitHubStatus,
+  jobsOlderThan,
+  onJob,
+  removeRunnerOf,
+  terminateInstance,
+} from "./helpers.ts";
 
 /**
  * Jobs that stopped moving: claimed but never launched (the claimer died), launched but never
@@ -12,20 +19,26 @@ export async function stuckJobs(ctx: TaskContext): Promise<TaskReport> {
   const c = ctx.config;
   for await (const job of jobsOlderThan(ctx, "launching", c.launchingDeadlineMs)) {
     if (!ctx.more()) return ctx.report;
-    await ctx.step({ jobId: job.jobId, status: job.status }, async () => {
-      await requeueJob(ctx, job, {
-        reason: `claimed over ${span(c.launchingDeadlineMs)} ago and never launched`,
-      });
-      ctx.count("requeued");
-    });
+    await ctx.step({ jobId: job.jobId, status: job.status }, () =>
+      onJob("requeue job", job, async () => {
+        await requeueJob(ctx, job, {
+          reason: `claimed over ${span(c.launchingDeadlineMs)} ago and never launched`,
+        });
+        ctx.count("requeued");
+      }),
+    );
   }
   for await (const job of jobsOlderThan(ctx, "launched", c.launchedDeadlineMs)) {
     if (!ctx.more()) return ctx.report;
-    await ctx.step({ jobId: job.jobId, status: job.status }, () => unstarted(ctx, job));
+    await ctx.step({ jobId: job.jobId, status: job.status }, () =>
+      onJob("check unstarted job", job, () => unstarted(ctx, job)),
+    );
   }
   for await (const job of jobsOlderThan(ctx, "orphaned", c.orphanedRecheckMs)) {
     if (!ctx.more()) return ctx.report;
-    await ctx.step({ jobId: job.jobId, status: job.status }, () => recheckOrphan(ctx, job));
+    await ctx.step({ jobId: job.jobId, status: job.status }, () =>
+      onJob("recheck orphaned job", job, () => recheckOrphan(ctx, job)),
+    );
   }
   return ctx.report;
 }
@@ -47,6 +60,7 @@ async function unstarted(ctx: TaskContext, job: Job): Promise<void> {
       patch: { startedAt: iso(ctx.now), reason: "GitHub reports the job in progress" },
     });
     ctx.count("markedRunning");
+    annotate({ "runs_fleet.outcome": "running" });
     return;
   }
   let reason: string;
@@ -59,11 +73,13 @@ async function unstarted(ctx: TaskContext, job: Job): Promise<void> {
       patch: { reason },
     });
     ctx.count("orphaned");
+    annotate({ "runs_fleet.outcome": "orphaned" });
   } else {
     reason = `instance ${job.instanceId ?? "?"} did not start the job within ${deadline}`;
     await removeRunnerOf(ctx, job);
     await requeueJob(ctx, job, { reason });
     ctx.count("requeued");
+    annotate({ "runs_fleet.outcome": "requeued" });
   }
   if (job.instanceId) await terminateInstance(ctx, job.instanceId, reason);
 }
@@ -77,6 +93,7 @@ async function recheckOrphan(ctx: TaskContext, job: Job): Promise<void> {
   if (status === "queued") {
     await requeueJob(ctx, job, { reason: "orphaned job still queued at GitHub" });
     ctx.count("requeued");
+    annotate({ "runs_fleet.outcome": "requeued" });
     return;
   }
   const { maxRuntimeMs, maxRuntimeGraceMs } = ctx.config;
@@ -95,4 +112,5 @@ async function recheckOrphan(ctx: TaskContext, job: Job): Promise<void> {
     },
   });
   ctx.count("failed");
+  annotate({ "runs_fleet.outcome": "failed" });
 }

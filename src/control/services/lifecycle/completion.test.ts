@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sampleInstance } from "../../../../test/support/instances.ts";
 import { sampleJob } from "../../../../test/support/jobs.ts";
+import { defaultSpec } from "../../domain/labels.ts";
 import { onAgentCompleted } from "./completion.ts";
 import { lifecycleFixture } from "./test-fixture.ts";
 
@@ -82,12 +83,25 @@ describe("onAgentCompleted", () => {
     expect(await f.runnerConfigs.get("i-1")).toBeNull();
   });
 
-  it("sends a pool instance back to standby instead of ending it", async () => {
+  it("sends a pool instance back to standby when its pool still wants it", async () => {
     const f = await seeded(running, { ...spot, pool: "warm" });
     f.statuses.set("7", "completed");
-    await onAgentCompleted(f.deps, completed("success"));
+    await onAgentCompleted({ ...f.deps, poolWants: async () => true }, completed("success"));
     expect(await f.instances.get("i-1")).toMatchObject({ state: "standby", jobId: null });
     expect(f.terminated).toEqual([]);
+  });
+
+  it("ends a pool instance its pool does not want, or one that did not end cleanly", async () => {
+    for (const [wants, status] of [
+      [false, "success"],
+      [true, "timeout"],
+    ] as const) {
+      const f = await seeded(running, { ...spot, pool: "warm" });
+      f.statuses.set("7", "completed");
+      await onAgentCompleted({ ...f.deps, poolWants: async () => wants }, completed(status));
+      expect(await f.instances.get("i-1")).toMatchObject({ state: "terminated" });
+      expect(f.terminated).toEqual(["i-1"]);
+    }
   });
 
   it("closes a half-open circuit when its spot run ends without interruption", async () => {
@@ -118,6 +132,27 @@ describe("onAgentCompleted", () => {
     f.statuses.set("7", "completed");
     await onAgentCompleted(f.deps, completed("success"));
     expect(await f.jobs.get("7")).toMatchObject({ status: "cancelled", version: 1 });
+    expect(f.terminated).toEqual(["i-1"]);
+  });
+
+  it("keeps a debug= instance after its job: settled, not terminated, the hold in its reason", async () => {
+    const debugJob = { ...running, spec: { ...defaultSpec(), debugMinutes: 30 } };
+    const f = await seeded(debugJob);
+    f.statuses.set("7", "completed");
+    expect(await onAgentCompleted(f.deps, completed("success"))).toBe(true);
+    expect(await f.jobs.get("7")).toMatchObject({ status: "completed" });
+    expect(f.terminated).toEqual([]);
+    expect(await f.instances.get("i-1")).toMatchObject({
+      state: "running",
+      reason: "debug: kept after job success until 2026-03-01T00:39:00.000Z, then it ends itself",
+    });
+    expect(await f.runnerConfigs.get("i-1")).toBeNull();
+  });
+
+  it("ends a debug= instance at once after a spot interruption", async () => {
+    const debugJob = { ...running, spec: { ...defaultSpec(), debugMinutes: 30 } };
+    const f = await seeded(debugJob);
+    await onAgentCompleted(f.deps, completed("interrupted"));
     expect(f.terminated).toEqual(["i-1"]);
   });
 });

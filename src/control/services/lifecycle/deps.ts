@@ -1,4 +1,5 @@
 import type { Logger } from "../../../shared/logger.ts";
+import type { Instance } from "../../domain/instance.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Compute } from "../../ports/compute.ts";
 import type { GitHub } from "../../ports/github.ts";
@@ -17,12 +18,16 @@ export interface LifecycleDeps {
   queue: JobQueue;
   compute: Pick<Compute, "terminate">;
   circuits: CircuitService;
+  /** The control plane's own region, whose circuits keep bare type keys (absent: every region's). */
+  homeRegion?: string;
   github: GitHub;
   runnerConfigs: RunnerConfigStore;
   markers: MarkerStore;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /** Whether a pool member that finished its job goes back to its pool (absent: never). */
+  poolWants?(instance: Instance): Promise<boolean>;
   /** Re-queues after spot interruptions before a job fails (default 2). */
   maxRetries?: number;
 }
