@@ -2,6 +2,10 @@ import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll } from "vitest";
 import {
+  auditTableDefinition,
+  createDynamoAuditStore,
+} from "../../src/control/adapters/aws/dynamo-audit-store.ts";
+import {
   circuitsTableDefinition,
   createDynamoCircuitStore,
 } from "../../src/control/adapters/aws/dynamo-circuit-store.ts";
@@ -18,6 +22,7 @@ import {
   simpleTableDefinition,
 } from "../../src/control/adapters/aws/tables.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
+import { auditStoreContract } from "./audit-store-contract.ts";
 import { circuitStoreContract } from "./circuit-store-contract.ts";
 import { eventQueueContract } from "./event-queue-contract.ts";
 import { instanceStoreContract } from "./instance-store-contract.ts";
@@ -95,4 +100,11 @@ for (const kind of ["standard", "fifo"] as const) {
 }
 eventQueueContract("SQS", async () =>
   createSqsEventQueue({ client: b.sqsClient, url: b.newQueue("events-contract", false) }),
+);
+auditStoreContract("DynamoDB", async () =>
+  createDynamoAuditStore({
+    client: b.dynamodb,
+    tableName: await freshTable(auditTableDefinition),
+    retentionSeconds: 90 * 24 * 3600,
+  }),
 );

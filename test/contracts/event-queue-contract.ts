@@ -72,6 +72,20 @@ export function eventQueueContract(name: string, make: () => Promise<EventQueue>
       expect(bodies).toEqual([40, 41, 42, 43, 44].map(event));
     });
 
+    it("counts the events waiting: not those received (in flight), not those deleted", async () => {
+      const queue = await make();
+      // The emulator and memory answer at once; real SQS is approximate and may lag a little.
+      expect(await queue.approximateDepth()).toBe(0);
+      for (const n of [61, 62, 63]) await queue.send(event(n));
+      expect(await queue.approximateDepth()).toBe(3);
+      const [got] = await queue.receive({ max: 1, waitSeconds: 1, visibilitySeconds: 30 });
+      expect(await queue.approximateDepth()).toBe(2);
+      await queue.delete(got!.receipt);
+      expect(await queue.approximateDepth()).toBe(2);
+      for (const r of await receiveAll(queue, 2)) await queue.delete(r.receipt);
+      expect(await queue.approximateDepth()).toBe(0);
+    });
+
     it("long-polls: a receive waiting on an empty queue gets an event sent meanwhile", async () => {
       const queue = await make();
       const waiting = queue.receive({ max: 10, waitSeconds: 5 });

@@ -99,6 +99,20 @@ export function jobQueueContract(
       expect(got.map((r) => r.message?.jobId)).toEqual(["6"]);
     });
 
+    it("counts the messages waiting: not those received (in flight), not those deleted", async () => {
+      const { queue } = await make();
+      // The emulator and memory answer at once; real SQS is approximate and may lag a little.
+      expect(await queue.approximateDepth()).toBe(0);
+      for (const id of ["11", "12", "13"]) await queue.send(message(id));
+      expect(await queue.approximateDepth()).toBe(3);
+      const [got] = await queue.receive({ max: 1, waitSeconds: 1, visibilitySeconds: 30 });
+      expect(await queue.approximateDepth()).toBe(2);
+      await queue.delete(got!.receipt);
+      expect(await queue.approximateDepth()).toBe(2);
+      for (const r of await receiveAll(queue, 2)) await queue.delete(r.receipt);
+      expect(await queue.approximateDepth()).toBe(0);
+    });
+
     it("reports a body that is not a job message, without a message", async () => {
       const q = await make();
       await q.sendRaw('{"jobId":7}');

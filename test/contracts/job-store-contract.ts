@@ -171,6 +171,47 @@ export function jobStoreContract(name: string, make: (clock: Clock) => Promise<J
       await expect(s.remove("501", 1)).rejects.toBeInstanceOf(ConflictError);
     });
 
+    it("keeps each state change in the job's timeline, the last 50 only", async () => {
+      const s = await store();
+      await s.create(sampleJob({ jobId: "601" }));
+      let job = await s.transition("601", {
+        from: "queued",
+        to: "launching",
+        expectedVersion: 1,
+      });
+      job = await s.transition("601", {
+        from: "launching",
+        to: "launched",
+        expectedVersion: 2,
+        patch: { instanceId: "i-0tl", reason: "spot: cheapest" },
+      });
+      expect(job.timeline).toEqual([
+        { at: CONTRACT_NOW, from: "queued", to: "launching", reason: null, instanceId: null },
+        {
+          at: CONTRACT_NOW,
+          from: "launching",
+          to: "launched",
+          reason: "spot: cheapest",
+          instanceId: "i-0tl",
+        },
+      ]);
+      expect(await s.get("601")).toEqual(job);
+      // Back and forth until more changes happened than the timeline keeps.
+      for (let v = 3; v <= 60; v++) {
+        const from = job.status;
+        const to = from === "launched" ? "queued" : from === "queued" ? "launching" : "launched";
+        job = await s.transition("601", { from, to, expectedVersion: v });
+      }
+      const kept = (await s.get("601"))?.timeline ?? [];
+      expect(kept).toHaveLength(50);
+      expect(kept.at(-1)).toMatchObject({ from: "launched", to: "queued" });
+      // Oldest first: the first kept is the 11th change (60 changes, 50 kept).
+      const changes = ["queued", "launching", "launched"] as const;
+      expect(kept.map((e) => e.to)).toEqual(
+        Array.from({ length: 50 }, (_, i) => changes[(i + 11) % 3]),
+      );
+    });
+
     it("answers ping", async () => {
       await expect((await store()).ping()).resolves.toBeUndefined();
     });

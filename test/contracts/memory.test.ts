@@ -1,3 +1,4 @@
+import { createMemoryAuditStore } from "../../src/control/adapters/memory/audit-store.ts";
 import { createMemoryCircuitStore } from "../../src/control/adapters/memory/circuit-store.ts";
 import { createMemoryEventQueue } from "../../src/control/adapters/memory/event-queue.ts";
 import { createMemoryInstanceStore } from "../../src/control/adapters/memory/instance-store.ts";
@@ -7,6 +8,7 @@ import { createMemoryLockStore } from "../../src/control/adapters/memory/lock-st
 import { createMemoryMarkerStore } from "../../src/control/adapters/memory/marker-store.ts";
 import { createMemoryRunnerConfigStore } from "../../src/control/adapters/memory/runner-config-store.ts";
 import { runnerConfigStoreContract } from "../github/runner-config-store-contract.ts";
+import { auditStoreContract } from "./audit-store-contract.ts";
 import { circuitStoreContract } from "./circuit-store-contract.ts";
 import { eventQueueContract } from "./event-queue-contract.ts";
 import { instanceStoreContract } from "./instance-store-contract.ts";
@@ -19,6 +21,7 @@ import { markerStoreContract } from "./marker-store-contract.ts";
 jobStoreContract("memory", async (clock) => createMemoryJobStore({ clock }));
 instanceStoreContract("memory", async (clock) => createMemoryInstanceStore({ clock }));
 circuitStoreContract("memory", async () => createMemoryCircuitStore());
+auditStoreContract("memory", async () => createMemoryAuditStore());
 markerStoreContract("memory", async (clock) => createMemoryMarkerStore({ clock }));
 lockStoreContract("memory", async (clock) => {
   // One process holds one lock table: every replica is the same store.

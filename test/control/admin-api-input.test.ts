@@ -127,5 +127,11 @@ describe("admin API: authorization and circuit resets", () => {
     // A type that had a circuit stays resettable even when the catalog no longer lists it.
     await circuits.recordInterruption("x9old.large", "i-old-1");
     expect((await reset("x9old.large")).status).toBe(200);
+    // Another region's circuit of a type, and a region's own, are reset by their keys.
+    await circuits.recordInterruption("c7g.large@eu-west-1", "i-eu-1");
+    await circuits.recordInterruption("region:eu-west-1");
+    expect((await reset("c7g.large@eu-west-1")).status).toBe(200);
+    expect((await reset("region:eu-west-1")).status).toBe(200);
+    expect((await reset("region:nowhere")).status).toBe(400);
   });
 });

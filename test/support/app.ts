@@ -5,12 +5,14 @@ import { systemClock } from "../../src/control/adapters/clock.ts";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
 import { createFileRunnerConfigStore } from "../../src/control/adapters/local/file-runner-config-store.ts";
 import { createLocalCompute } from "../../src/control/adapters/local/local-compute.ts";
+import type { PoolDefinition } from "../../src/control/domain/pool-config.ts";
 import { composeControlPlane } from "../../src/control/entry/compose.ts";
 import { loadSettings, type Settings } from "../../src/control/entry/settings.ts";
 import { storePorts } from "../../src/control/entry/store-ports.ts";
+import type { AppSetup } from "../../src/control/http/dashboard/app-setup.ts";
 import type { Clock } from "../../src/control/ports/clock.ts";
 import type { Compute } from "../../src/control/ports/compute.ts";
-import type { GitHub } from "../../src/control/ports/github.ts";
+import type { GitHub, GitHubCommits } from "../../src/control/ports/github.ts";
 import type { Metrics } from "../../src/control/ports/metrics.ts";
 import { createJsonLogger, type Logger, silentLogger } from "../../src/shared/logger.ts";
 import type { Backends } from "./control-plane.ts";
@@ -51,10 +53,18 @@ export function buildPlane(
     clock?: Clock;
     compute?: Compute;
     github?: GitHub;
+    /** GitHub's files and statuses (GitOps); absent, config pushes are ignored. */
+    commits?: GitHubCommits;
     runnerConfigDir?: string;
     batchWindowMs?: number;
     eventsDlqUrl?: string;
     metrics?: Metrics;
+    /** Warm pools, as the fleet file's `pools:` section would define them. */
+    pools?: PoolDefinition[];
+    /** The clock pool schedules are read at (default: the plane's clock). */
+    scheduleClock?: Clock;
+    /** The dashboard's GitHub App manifest flow. */
+    appSetup?: AppSetup;
   } = {},
 ) {
   const settings = testSettings({
@@ -64,6 +74,7 @@ export function buildPlane(
       ? {}
       : { RUNS_FLEET_BATCH_WINDOW_MS: String(options.batchWindowMs) }),
   });
+  if (options.pools) settings.pools = options.pools;
   const { config } = settings;
   const jobQueueUrl = options.queueUrl ?? b.newQueue();
   const eventsQueueUrl = options.eventsQueueUrl ?? b.newQueue("events");
@@ -98,11 +109,21 @@ export function buildPlane(
       dir: options.runnerConfigDir ?? join(tmpdir(), `runs-fleet-test-configs-${process.pid}`),
     }),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.commits ? { commits: options.commits } : {}),
   };
   const plane = composeControlPlane(
     settings,
-    { ports, access: { webhookSecrets: [WEBHOOK_SECRET], adminToken: ADMIN_TOKEN } },
-    { logger: options.logger ?? captureLogger().logger, clock, startedAt: systemClock.now() },
+    {
+      ports,
+      access: { webhookSecrets: [WEBHOOK_SECRET], adminToken: ADMIN_TOKEN },
+      ...(options.appSetup ? { appSetup: options.appSetup } : {}),
+    },
+    {
+      logger: options.logger ?? captureLogger().logger,
+      clock,
+      startedAt: systemClock.now(),
+      ...(options.scheduleClock ? { scheduleClock: options.scheduleClock } : {}),
+    },
   );
   return { ...plane, jobQueueUrl, eventsQueueUrl, ec2EventsQueueUrl };
 }

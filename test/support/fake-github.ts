@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { verifyAppJwt } from "./fake-github-auth.ts";
+import { generateAppKey } from "./fake-github-keys.ts";
 import { appRoute, installationRoute } from "./fake-github-routes.ts";
 import {
   type FakeInstallation,
@@ -74,6 +76,32 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}) {
     nextId: 1000,
   };
   const remaining = new Map<string, number>();
+  /** Codes GitHub would hand out at the end of the manifest flow, by the owner they are for. */
+  const manifestCodes = new Map<string, string>();
+  const convertManifest = (code: string): Reply => {
+    const owner = manifestCodes.get(code);
+    if (owner === undefined) return { status: 404, body: { message: "Not Found" } };
+    manifestCodes.delete(code);
+    const key = generateAppKey();
+    const id = state.nextId++;
+    state.publicKeys.set(String(id), key.publicKey);
+    const secret = `whsec-${randomBytes(12).toString("hex")}`;
+    state.secrets.push(key.pkcs1, secret);
+    return {
+      status: 201,
+      body: {
+        id,
+        slug: `runs-fleet-${id}`,
+        name: "runs-fleet",
+        owner: { login: owner },
+        html_url: `https://github.com/apps/runs-fleet-${id}`,
+        client_id: `Iv1.${id}`,
+        client_secret: `cs-${randomBytes(8).toString("hex")}`,
+        webhook_secret: secret,
+        pem: key.pkcs1,
+      },
+    };
+  };
   const faults: Fault[] = [];
   const calls: Call[] = [];
 
@@ -142,6 +170,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}) {
     } catch {
       body = {};
     }
+    // The manifest code exchange needs no authentication: the single-use code is the proof.
+    const conversion = /^\/app-manifests\/([^/]+)\/conversions$/.exec(path);
+    if (method === "POST" && conversion) {
+      const reply = convertManifest(conversion[1] ?? "");
+      calls.push({ method, path, query: url.searchParams, auth: "none", status: reply.status });
+      res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(reply.body));
+      return;
+    }
     const who = authenticate(req);
     const authed = !("status" in who);
     const headers = authed ? rateHeaders(who) : {};
@@ -183,6 +220,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}) {
     calls,
     /** Every secret handed out (installation tokens, JIT configs, registration tokens). */
     secrets: state.secrets,
+    /** A code the manifest flow would hand back for `owner`; single use. */
+    addManifestCode(code: string, owner = "octo-org") {
+      manifestCodes.set(code, owner);
+    },
     addApp(appId: string, publicKeyPem: string) {
       state.publicKeys.set(appId, publicKeyPem);
     },

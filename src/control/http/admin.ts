@@ -49,6 +49,8 @@ export function jobView(job: Job) {
     lastEnqueuedAt: job.lastEnqueuedAt,
     startedAt: job.startedAt,
     completedAt: job.completedAt,
+    /** Instance cost and GitHub-hosted price of the same minutes, once the job has ended. */
+    cost: job.cost ?? null,
     version: job.version,
   };
 }

@@ -6,6 +6,7 @@ import { defaultCatalog } from "../domain/catalog-default.ts";
 import type { CircuitState } from "../domain/circuit.ts";
 import { type Instance, InstanceStateSchema } from "../domain/instance.ts";
 import type { InstanceStore } from "../ports/instance-store.ts";
+import type { AdminActions } from "../services/admin/actions.ts";
 import type { CircuitService } from "../services/common/circuits.ts";
 
 /** What the admin API shows of an instance. */
@@ -24,6 +25,7 @@ export function instanceView(i: Instance) {
     startedAt: i.startedAt,
     lastHeartbeatAt: i.lastHeartbeatAt,
     terminatedAt: i.terminatedAt,
+    usdPerHour: i.usdPerHour ?? null,
   };
 }
 
@@ -61,10 +63,14 @@ const InstanceId = v.pipe(
 );
 // EC2's names are short (`u7in-32tb.224xlarge` is among the longest); the bound keeps any
 // string that reaches the circuits table well inside a key.
+// A circuit key: a type (home region), `<type>@<region>`, or `region:<region>` (docs/regions.md).
 const InstanceType = v.pipe(
   v.string(),
   v.maxLength(64, "is longer than any instance type (at most 64 characters)"),
-  v.regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "is not an instance type (like c7g.large)"),
+  v.regex(
+    /^([a-z][a-z0-9-]*\.[a-z0-9-]+(@[a-z]{2}(-[a-z]+)+-[0-9])?|region:[a-z]{2}(-[a-z]+)+-[0-9])$/,
+    "is not an instance type (like c7g.large, c7g.large@eu-west-1) or region:<region>",
+  ),
 );
 
 function parseOr400<T extends v.GenericSchema>(
@@ -84,6 +90,8 @@ export function fleetRoutes(deps: {
   circuits: CircuitService;
   /** The types labels resolve to; a circuit of any other type cannot exist (default catalog). */
   catalog?: Catalog;
+  /** Audited admin actions; with them a reset leaves an audit record. */
+  actions?: AdminActions;
 }) {
   const known = new Set((deps.catalog ?? defaultCatalog).types.map((t) => t.instanceType));
   const app = new Hono();
@@ -117,7 +125,14 @@ export function fleetRoutes(deps: {
         message: `instance type ${type} is not in the catalog and has no circuit`,
       });
     }
-    return c.json(circuitView(await deps.circuits.reset(type)));
+    const ctx = {
+      actor: c.get("actor") ?? "token",
+      requestId: c.get("requestId") ?? crypto.randomUUID(),
+    };
+    const state = deps.actions
+      ? await deps.actions.resetCircuit(ctx, type)
+      : await deps.circuits.reset(type);
+    return c.json(circuitView(state));
   });
   return app;
 }

@@ -8,6 +8,7 @@ import {
   type Job,
   JobSchema,
   type JobStatus,
+  timelineLimit,
 } from "../../domain/job.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { JobPage, JobStore } from "../../ports/job-store.ts";
@@ -15,11 +16,30 @@ import { fromAwsError } from "./aws-errors.ts";
 import { CursorPart, readAll, readPage } from "./dynamo-paging.ts";
 import { itemParser, recordOps } from "./dynamo-records.ts";
 
+const parseJob = itemParser(JobSchema, (item) => `job item ${String(item.jobId)}`);
+
+/**
+ * The timeline is kept in `timelineLimit` slot attributes (`tl00`…), the slot chosen by the new
+ * version: one SET per transition, no read, and the oldest change overwritten once all are full
+ * (a list could not be appended to and trimmed in one update expression).
+ */
+const slotPattern = /^tl\d{2}$/;
+const slotOf = (version: number) => `tl${String(version % timelineLimit).padStart(2, "0")}`;
+
 /** Parses an item read back from DynamoDB; a corrupt item is an error, never a cast. */
-export const jobFromItem: (item: Record<string, unknown>) => Job = itemParser(
-  JobSchema,
-  (item) => `job item ${String(item.jobId)}`,
-);
+export function jobFromItem(item: Record<string, unknown>): Job {
+  const slots: Array<Record<string, unknown>> = [];
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) {
+    if (slotPattern.test(key) && value && typeof value === "object")
+      slots.push(value as Record<string, unknown>);
+    else rest[key] = value;
+  }
+  if (slots.length === 0) return parseJob(rest);
+  slots.sort((a, b) => Number(a.version) - Number(b.version));
+  const timeline = slots.map(({ version: _version, ...entry }) => entry);
+  return parseJob({ ...rest, timeline });
+}
 
 /** A cursor of a scan of the table: its key alone. */
 const tableCursor = v.strictObject({ jobId: CursorPart });
@@ -64,7 +84,22 @@ export function createDynamoJobStore(options: {
         retentionSeconds !== undefined && isTerminal(to)
           ? { expiresAt: Math.floor(clock.now() / 1000) + retentionSeconds }
           : {};
-      const patch = { ...change.patch, status: to, updatedAt: iso(), ...expiry };
+      const at = iso();
+      const entry = {
+        at,
+        from,
+        to,
+        version: expectedVersion + 1,
+        ...(change.patch?.reason ? { reason: change.patch.reason } : {}),
+        ...(change.patch?.instanceId ? { instanceId: change.patch.instanceId } : {}),
+      };
+      const patch = {
+        ...change.patch,
+        status: to,
+        updatedAt: at,
+        ...expiry,
+        [slotOf(expectedVersion + 1)]: entry,
+      };
       return records.update(jobId, expectedVersion, patch, {
         expect: { status: from },
         conflict: `job ${jobId} changed since it was read (expected ${from} at version ${expectedVersion})`,

@@ -1,5 +1,5 @@
 import { ConflictError, ValidationError } from "../../domain/errors.ts";
-import { canTransition, type Job } from "../../domain/job.ts";
+import { canTransition, type Job, timelineLimit } from "../../domain/job.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { JobPage, JobStore } from "../../ports/job-store.ts";
 import { compareKeys, decodeKey, pageAfter } from "./cursor.ts";
@@ -68,12 +68,24 @@ export function createMemoryJobStore(options: { clock: Clock }): JobStore & {
       if (jobs.peek(jobId)?.status !== change.from)
         throw new ConflictError(`job ${jobId} is no longer ${change.from}`);
       const conflict = `job ${jobId} changed since it was read (expected ${change.from})`;
-      return jobs.replace(jobId, change.expectedVersion, conflict, (job) => ({
-        ...patched(job, change.patch ?? {}),
-        status: change.to,
-        version: change.expectedVersion + 1,
-        updatedAt: iso(),
-      }));
+      return jobs.replace(jobId, change.expectedVersion, conflict, (job) => {
+        const next = patched(job, change.patch ?? {});
+        const at = iso();
+        const entry = {
+          at,
+          from: change.from,
+          to: change.to,
+          reason: change.patch?.reason ?? null,
+          instanceId: change.patch?.instanceId ?? null,
+        };
+        return {
+          ...next,
+          status: change.to,
+          version: change.expectedVersion + 1,
+          updatedAt: at,
+          timeline: [...(job.timeline ?? []), entry].slice(-timelineLimit),
+        };
+      });
     },
 
     async list(query) {

@@ -1,0 +1,47 @@
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as v from "valibot";
+import type { AppCredentialsStore } from "../../ports/app-manifest.ts";
+
+const Stored = v.object({
+  appId: v.string(),
+  slug: v.string(),
+  htmlUrl: v.string(),
+  savedAt: v.string(),
+  privateKey: v.string(),
+  webhookSecret: v.string(),
+});
+
+/** The file local mode keeps a GitHub App made from the browser in (mode 0600). */
+export const appFileName = "github-app.json";
+
+/** Keeps the App's credentials in the data directory, readable by this user only. */
+export function createFileAppCredentialsStore(o: { dir: string }): AppCredentialsStore {
+  const path = join(o.dir, appFileName);
+  return {
+    async save(app, savedAt) {
+      await mkdir(o.dir, { recursive: true });
+      await writeFile(path, `${JSON.stringify({ ...app, savedAt }, null, 2)}\n`, { mode: 0o600 });
+      await chmod(path, 0o600);
+      return {
+        appId: app.appId,
+        slug: app.slug,
+        htmlUrl: app.htmlUrl,
+        savedAt,
+        location: "the data directory",
+      };
+    },
+    async current() {
+      let text: string;
+      try {
+        text = await readFile(path, "utf8");
+      } catch {
+        return null;
+      }
+      const parsed = v.safeParse(Stored, JSON.parse(text));
+      if (!parsed.success) return null;
+      const { appId, slug, htmlUrl, savedAt } = parsed.output;
+      return { appId, slug, htmlUrl, savedAt, location: "the data directory" };
+    },
+  };
+}
