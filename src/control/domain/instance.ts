@@ -44,6 +44,11 @@ export const InstanceSchema = v.object({
    * logger redacts it). Absent from records made before events were signed.
    */
   eventKey: v.optional(v.nullable(v.string())),
+  /**
+   * The W3C traceparent of the job it runs (copied from the job when it is bound), so the events
+   * consumer can put the job's events in the job's trace without reading the job.
+   */
+  traceparent: v.optional(v.nullable(v.string())),
   version: v.number(),
 });
 export type Instance = v.InferOutput<typeof InstanceSchema>;
@@ -52,7 +57,14 @@ export type Instance = v.InferOutput<typeof InstanceSchema>;
 export type InstancePatch = Partial<
   Pick<
     Instance,
-    "jobId" | "state" | "reason" | "lastHeartbeatAt" | "startedAt" | "terminatedAt" | "az"
+    | "jobId"
+    | "traceparent"
+    | "state"
+    | "reason"
+    | "lastHeartbeatAt"
+    | "startedAt"
+    | "terminatedAt"
+    | "az"
   >
 >;
 

@@ -2,6 +2,7 @@ import {
   type Attributes,
   type Context,
   context,
+  type Link,
   SpanStatusCode,
   TraceFlags,
   trace,
@@ -39,10 +40,11 @@ export async function withSpan<T>(
   attributes: Attributes,
   fn: () => Promise<T>,
   parent?: Context,
+  links: Link[] = [],
 ): Promise<T> {
   return await tracer().startActiveSpan(
     name,
-    { attributes },
+    { attributes, links },
     parent ?? context.active(),
     async (span) => {
       try {
@@ -59,6 +61,26 @@ export async function withSpan<T>(
       }
     },
   );
+}
+
+/**
+ * Runs `fn` in a span of a job's own trace: its parent is the job's stored `traceparent`, so
+ * whatever acts on the job later (an event applied, a re-queue by housekeeping) lands in the one
+ * trace its webhook started. The span active now (a housekeeping task's) is linked, not parent.
+ * Without a valid traceparent the span is simply a child of the active one.
+ */
+export async function withJobSpan<T>(
+  name: string,
+  traceparent: string | null | undefined,
+  attributes: Attributes,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const parent = contextFromTraceparent(traceparent);
+  const jobTrace = trace.getSpanContext(parent)?.traceId;
+  const here = trace.getActiveSpan()?.spanContext();
+  const links =
+    here && trace.isSpanContextValid(here) && here.traceId !== jobTrace ? [{ context: here }] : [];
+  return await withSpan(name, attributes, fn, parent, links);
 }
 
 /** Adds attributes to the active span, if any. */

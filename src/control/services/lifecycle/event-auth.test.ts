@@ -31,9 +31,10 @@ const parsed = () => {
 };
 
 describe("admitting events", () => {
-  it("admits an agent event signed with its instance's key", async () => {
-    expect(await admitEvent({ instances }, await message(), parsed(), "agent")).toEqual({
+  it("admits an agent event signed with its instance's key, with the record it read", async () => {
+    expect(await admitEvent({ instances }, await message(), parsed(), "agent")).toMatchObject({
       ok: true,
+      instance: { instanceId: "i-0a1" },
     });
   });
 
@@ -44,7 +45,10 @@ describe("admitting events", () => {
       reason: "sender_mismatch",
     });
     const own = await message({ senderId: "AROAEXAMPLE:i-0a1" });
-    expect(await admitEvent({ instances }, own, parsed(), "agent")).toEqual({ ok: true });
+    expect(await admitEvent({ instances }, own, parsed(), "agent")).toMatchObject({
+      ok: true,
+      instance: { instanceId: "i-0a1" },
+    });
   });
 
   it("refuses an agent-shaped body on the EC2 queue", async () => {

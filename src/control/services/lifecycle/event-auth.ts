@@ -4,6 +4,7 @@ import {
   verifyEventSignature,
 } from "../../../shared/event-signature.ts";
 import type { AgentEvent } from "../../../shared/events.ts";
+import type { Instance } from "../../domain/instance.ts";
 import type { ReceivedEvent } from "../../ports/event-queue.ts";
 import type { InstanceStore } from "../../ports/instance-store.ts";
 import type { EventSource, FleetEvent } from "./fleet-event.ts";
@@ -17,8 +18,13 @@ export type RejectReason =
   | "ec2_event_on_agent_queue"
   | "agent_event_on_ec2_queue";
 
-/** An accepted event, or why it is refused. */
-export type Admission = { ok: true } | { ok: false; reason: RejectReason; detail: string };
+/**
+ * An accepted event (with the record of the instance an agent event names, read to check it:
+ * the consumer takes the job's trace from it rather than reading it again), or why it is refused.
+ */
+export type Admission =
+  | { ok: true; instance: Instance | null }
+  | { ok: false; reason: RejectReason; detail: string };
 
 /** A role session of an instance profile: SQS's `SenderId` is `<role-id>:<instance-id>`. */
 const instanceSession = /^[A-Z0-9]+:(i-[0-9a-f]+)$/;
@@ -41,7 +47,7 @@ export async function admitEvent(
       ? refuse("ec2_event_on_agent_queue", "EC2 events are taken only from the EC2 events queue")
       : refuse("agent_event_on_ec2_queue", "agent events are taken only from the agents' queue");
   }
-  if (parsed.source === "ec2") return { ok: true };
+  if (parsed.source === "ec2") return { ok: true, instance: null };
   return await admitAgentEvent(deps, m, parsed.event);
 }
 
@@ -61,7 +67,7 @@ async function admitAgentEvent(
     return refuse("unknown_instance", "no event key is known for the instance it names");
   if (!(await verifyEventSignature(key, m.body, signature)))
     return refuse("bad_signature", "the signature is not the named instance's");
-  return { ok: true };
+  return { ok: true, instance };
 }
 
 const refuse = (reason: RejectReason, detail: string): Admission => ({

@@ -8,6 +8,7 @@ import type { Settle } from "../common/settle.ts";
 import { onAgentCompleted } from "./completion.ts";
 import type { LifecycleDeps } from "./deps.ts";
 import { admitEvent, clampToReceiveTime } from "./event-auth.ts";
+import { inEventTrace } from "./event-trace.ts";
 import { type EventSource, instanceOf, parseFleetEvent } from "./fleet-event.ts";
 import { onInstanceGone } from "./instance-gone.ts";
 import { handleRebalance, handleSpotInterruption } from "./interruptions.ts";
@@ -170,14 +171,18 @@ export function createEventsConsumer(
     }
     const admitted = await admitEvent(deps, m, parsed.value, from);
     if (!admitted.ok) return await reject(m, from, instanceOf(parsed.value), admitted);
-    const outcome =
-      parsed.value.source === "agent"
-        ? await onAgent(clampToReceiveTime(parsed.value.event, deps.clock.now()))
-        : await onEc2(parsed.value.event, m.receiveCount);
-    // Past the fifth receive a retry is given up (housekeeping is the backstop) and goes.
-    const final = outcome === "retry" && m.receiveCount >= 5 ? "ignored" : outcome;
-    // Visibility timeout as a delay: about 2 s, 4 s, 8 s… (jittered) before the next look.
-    return await finish(m, from, final, retryDelay(null, m.receiveCount, { baseSeconds: 2 }));
+    const event = parsed.value;
+    // In the job's trace, the acknowledgement included: one span per event applied.
+    return await inEventTrace(deps, event, admitted.instance, async () => {
+      const outcome =
+        event.source === "agent"
+          ? await onAgent(clampToReceiveTime(event.event, deps.clock.now()))
+          : await onEc2(event.event, m.receiveCount);
+      // Past the fifth receive a retry is given up (housekeeping is the backstop) and goes.
+      const final = outcome === "retry" && m.receiveCount >= 5 ? "ignored" : outcome;
+      // Visibility timeout as a delay: about 2 s, 4 s, 8 s… (jittered) before the next look.
+      return await finish(m, from, final, retryDelay(null, m.receiveCount, { baseSeconds: 2 }));
+    });
   };
 
   /** Receives and applies one queue's events until the budget is spent (or it is empty). */

@@ -39,6 +39,17 @@ describe("handleSpotInterruption", () => {
     expect(again?.interruptions).toHaveLength(1);
   });
 
+  it("counts an interruption in another region against that region's circuit only", async () => {
+    const f = lifecycleFixture();
+    await f.seed(launched, sampleInstance("i-1", { jobId: "7", region: "eu-west-1" }));
+    f.statuses.set("7", "queued");
+    await handleSpotInterruption({ ...f.deps, homeRegion: "us-east-1" }, "i-1", "test");
+    const eu = "c7g.large@eu-west-1";
+    const circuits = await f.circuits.check(["c7g.large", eu]);
+    expect(circuits.get(eu)?.interruptions).toHaveLength(1);
+    expect(circuits.get("c7g.large")?.interruptions).toHaveLength(0);
+  });
+
   it("re-queues a launched job GitHub already calls in progress (it never started here)", async () => {
     const f = lifecycleFixture();
     await f.seed(launched, spot);

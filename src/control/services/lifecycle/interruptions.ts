@@ -1,3 +1,4 @@
+import { circuitKey } from "../../domain/circuit-key.ts";
 import type { Job } from "../../domain/job.ts";
 import { rerunMarkerName } from "../../domain/rerun-marker.ts";
 import { retryOnConflict, unlessConflict } from "../common/conflicts.ts";
@@ -44,8 +45,12 @@ export async function handleSpotInterruption(
   source: string,
 ): Promise<string> {
   const instance = await deps.instances.get(instanceId);
+  // The type's circuit in the instance's own region: another region's capacity is another pool.
   if (instance?.market === "spot")
-    await deps.circuits.recordInterruption(instance.instanceType, instanceId);
+    await deps.circuits.recordInterruption(
+      circuitKey(instance.instanceType, instance.region, deps.homeRegion ?? instance.region),
+      instanceId,
+    );
   const maxRetries = deps.maxRetries ?? 2;
   return await retryOnConflict(`job on ${instanceId}`, async () => {
     const job = await activeJobOf(deps, instanceId);
