@@ -22,6 +22,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { bunExecutable } from "../src/control/entry/bun-path.ts";
 
 interface Target {
   /** Our name, used in the output file name. */
@@ -66,8 +67,7 @@ const cacheDir = join(root, "node_modules/.cache/runs-fleet-agent");
 const bunVersion: string = JSON.parse(
   readFileSync(join(root, "node_modules/bun/package.json"), "utf8"),
 ).version;
-// The npm package names its executable bun.exe on every platform.
-const bunBin = join(root, "node_modules/bun/bin/bun.exe");
+const bunBin = bunExecutable(root);
 
 function parseTargets(argv: string[]): Target[] {
   const i = argv.indexOf("--targets");

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus, loadavg, release, totalmem, type } from "node:os";
 import { join } from "node:path";
+import { bunExecutable } from "../../src/control/entry/bun-path.ts";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -18,7 +19,7 @@ function firstLine(command: string, args: string[]): string | null {
 
 /** The project's own copy of a runtime CLI (from node_modules), else whatever npx finds. */
 function runtimeVersion(name: "bun" | "deno"): string | null {
-  const local = join(root, "node_modules", ".bin", name);
+  const local = name === "bun" ? bunExecutable(root) : join(root, "node_modules", ".bin", name);
   const line = existsSync(local)
     ? firstLine(local, ["--version"])
     : firstLine("npx", ["--no-install", name, "--version"]);

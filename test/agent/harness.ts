@@ -5,12 +5,13 @@ import { join } from "node:path";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startFauxqs } from "fauxqs";
 import * as v from "valibot";
-import { type FakeImds, startFakeImds } from "../../src/shared/fake-imds.ts";
+import { bunExecutable } from "../../src/control/entry/bun-path.ts";
 import { type AgentEnvOptions, agentEnvironment } from "../../src/shared/agent-env.ts";
 import { type AgentEvent, AgentEventSchema } from "../../src/shared/events.ts";
+import { type FakeImds, startFakeImds } from "../../src/shared/fake-imds.ts";
 import { testCredentials } from "../support/moto.ts";
 
-export const BUN = join(process.cwd(), "node_modules/.bin/bun");
+export const BUN = bunExecutable(process.cwd());
 export const AGENT_SOURCE = join(process.cwd(), "src/agent/main.ts");
 
 /** fauxqs on a fixed port, so a test can stop it (an outage) and bring it back at the same URL. */

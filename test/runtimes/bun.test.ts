@@ -2,8 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bunExecutable } from "../../src/control/entry/bun-path.ts";
 import { deliver, workflowJobExample } from "../support/app.ts";
-import { bin, type Proc, startProcess } from "../support/processes.ts";
+import { type Proc, root, startProcess } from "../support/processes.ts";
 import { jobOf, untilJob } from "./job-api.ts";
 
 let dataDir: string;
@@ -18,7 +19,7 @@ afterAll(async () => {
 
 describe("the control plane under Bun", () => {
   it("serves the Node entry in local mode: /healthz, a signed webhook, and the job runs to its end", async () => {
-    proc = startProcess(bin("bun"), ["src/control/entry/node.ts"], {
+    proc = startProcess(bunExecutable(root), ["src/control/entry/node.ts"], {
       RUNS_FLEET_DATA_DIR: dataDir,
       PORT: "0",
       RUNS_FLEET_MODE: undefined,

@@ -6,6 +6,7 @@ import { createLocalCompute } from "../adapters/local/local-compute.ts";
 import { stateChangeEvent } from "../domain/ec2-events.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { EventQueue } from "../ports/event-queue.ts";
+import { bunExecutable } from "./bun-path.ts";
 import { localCredentials } from "./clients.ts";
 import type { Config } from "./config.ts";
 
@@ -21,7 +22,7 @@ export function agentCommand(config: Pick<Config, "agentCommand">): {
     return { command: command as string, args };
   }
   return {
-    command: join(root, "node_modules", ".bin", "bun"),
+    command: bunExecutable(root),
     args: [join(root, "src", "agent", "main.ts")],
   };
 }
