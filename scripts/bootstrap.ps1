@@ -241,6 +241,8 @@ try {
   $script:Stage = 'imds'
   Write-Log 'bootstrap starting'
   $script:InstanceId = (Get-Imds 'instance-id').Trim()
+  # Another region's instance reads its config from, and reports to, the control plane's region.
+  if (-not $script:Region) { $script:Region = "$(Get-Tag 'runs-fleet:home-region')".Trim() }
   if (-not $script:Region) { $script:Region = (Get-Imds 'placement/region').Trim() }
   $env:AWS_REGION = $script:Region
   $env:AWS_DEFAULT_REGION = $script:Region

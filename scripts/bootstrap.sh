@@ -15,6 +15,8 @@
 #   RUNS_FLEET_AGENT_SHA256      expected SHA-256; else looked up in SHA256SUMS beside the binary
 #                                [runs-fleet:agent-sha256]
 #   RUNS_FLEET_EVENTS_QUEUE_URL  the events queue [runs-fleet:events-queue-url]
+#   AWS_REGION                   the control plane's region, where the events queue and the
+#                                runner config are [runs-fleet:home-region; else this instance's]
 #   RUNS_FLEET_RUNNER_CONFIG_SOURCE, RUNS_FLEET_SSM_PREFIX, RUNS_FLEET_SSM_ENDPOINT
 #                                where this instance's runner config is (ssm, /runs-fleet): a
 #                                failure report is signed with the event key in it, when the
@@ -189,6 +191,9 @@ STAGE=imds
 log "bootstrap starting"
 TOKEN="$(imds_token)"
 INSTANCE_ID="$(imds_get instance-id)"
+# An instance in another region than the control plane's reads its config from, and sends its
+# events to, the home region, which its launch template names in a tag.
+[[ -n "$REGION" ]] || REGION="$(tag runs-fleet:home-region)"
 [[ -n "$REGION" ]] || REGION="$(imds_get placement/region)"
 export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
 : "${RUNS_FLEET_EVENTS_QUEUE_URL:=$(tag runs-fleet:events-queue-url)}"

@@ -6,6 +6,8 @@ export const FleetTag = {
   repo: "runs-fleet:repo",
   pool: "runs-fleet:pool",
   env: "runs-fleet:env",
+  /** The label's `debug=` minutes: the orphan sweep leaves the instance that long after its job. */
+  debugMinutes: "runs-fleet:debug-minutes",
 } as const;
 
 /** One instance wanted by a launch: the caller's key and the tags only this instance gets. */

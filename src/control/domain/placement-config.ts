@@ -35,8 +35,10 @@ export const PlacementConfigSchema = v.object({
   /** The default region; its templates and subnets sit at the top level. */
   region: v.string(),
   ...RegionPlacementSchema.entries,
-  /** Further regions a label may name with `region=`. */
+  /** Further regions a label may name with `region=`, in failover order. */
   regions: v.optional(v.record(v.string(), RegionPlacementSchema), {}),
+  /** Regions an operator marked down: unpinned jobs go elsewhere, pinned ones wait. */
+  down: v.optional(v.array(v.string())),
   defaultDiskGiB: v.optional(v.object({ linux: positiveInt, windows: positiveInt }), {
     linux: 40,
     windows: 80,

@@ -1,12 +1,19 @@
-import { EC2Client } from "@aws-sdk/client-ec2";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Logger } from "../../shared/logger.ts";
-import { createEc2Compute } from "../adapters/aws/ec2-compute.ts";
+import { createEc2SpotPrices } from "../adapters/aws/ec2-spot-prices.ts";
+import { observeAwsClient } from "../adapters/aws/observe-client.ts";
+import { createS3ReportStore } from "../adapters/aws/s3-report-store.ts";
+import { createSnsReportPublisher } from "../adapters/aws/sns-report-publisher.ts";
 import { createSsmRunnerConfigStore } from "../adapters/aws/ssm-runner-config-store.ts";
 import { systemClock } from "../adapters/clock.ts";
+import { createSlackReportPublisher } from "../adapters/slack-report-publisher.ts";
 import type { Clock } from "../ports/clock.ts";
+import type { ReportPublisher } from "../ports/report-publisher.ts";
 import { awsClients } from "./clients.ts";
 import { type ControlPlane, composeControlPlane, type Wiring } from "./compose.ts";
+import { buildEc2Regions, launchRegions } from "./ec2-regions.ts";
 import { buildGitHub } from "./github.ts";
 import { buildMetrics } from "./metrics.ts";
 import type { AwsSettings } from "./settings.ts";
@@ -18,9 +25,25 @@ export function buildAwsPorts(settings: AwsSettings, o: { clock: Clock; logger: 
   const { clock, logger } = o;
   const { region, endpoints } = config;
   const clients = awsClients({ region, endpoints, local: false });
-  const ec2 = new EC2Client({ region, ...(endpoints.ec2 ? { endpoint: endpoints.ec2 } : {}) });
   const ssm = new SSMClient({ region, ...(endpoints.ssm ? { endpoint: endpoints.ssm } : {}) });
   const metrics = buildMetrics(config, clock);
+  const { cost } = settings;
+  const publishers: ReportPublisher[] = [
+    ...(cost.alertsTopicArn
+      ? [
+          createSnsReportPublisher({
+            client: new SNSClient({ region }),
+            topicArn: cost.alertsTopicArn,
+          }),
+        ]
+      : []),
+    ...(cost.slackWebhookUrl
+      ? [createSlackReportPublisher({ webhookUrl: cost.slackWebhookUrl })]
+      : []),
+  ];
+  observeAwsClient(clients.dynamodb, "DynamoDB", metrics);
+  observeAwsClient(clients.sqs, "SQS", metrics);
+  observeAwsClient(ssm, "SSM", metrics);
   if (!config.runnerRoleId)
     logger.warn(
       "RUNS_FLEET_RUNNER_ROLE_ID is not set: runner configs carry no reader tag, so runners under the runs-fleet runner policy cannot read them",
@@ -29,35 +52,42 @@ export function buildAwsPorts(settings: AwsSettings, o: { clock: Clock; logger: 
     logger.warn(
       "RUNS_FLEET_EC2_EVENTS_QUEUE_URL is not set: no EC2 event (spot warning, rebalance, state change) is taken; EC2-shaped messages on the agents' queue are refused",
     );
-  const { github } = buildGitHub(settings.github, {
+  const { github, commits } = buildGitHub(settings.github, {
     dryRunJobSeconds: config.dryRunJobSeconds,
     clock,
     logger,
     metrics,
   });
+  const stores = storePorts({
+    ...clients,
+    tablePrefix: config.tablePrefix,
+    queues: {
+      jobs: config.jobQueueUrl,
+      events: config.eventsQueueUrl,
+      ec2Events: config.ec2EventsQueueUrl,
+      jobsDlq: config.housekeeping.jobDlqUrl,
+      eventsDlq: config.housekeeping.eventsDlqUrl,
+      ec2EventsDlq: config.housekeeping.ec2EventsDlqUrl,
+    },
+    retentionSeconds: config.jobRetentionSeconds,
+    clock,
+  });
+  // Clients for every region launched in, built once; each call goes to its region's client.
+  const ec2 = buildEc2Regions({
+    home: region,
+    regions: launchRegions(region, config.regions, settings.placement),
+    endpoint: endpoints.ec2,
+    instances: stores.instances,
+    clock,
+    logger: logger.child({ component: "ec2" }),
+  });
+  for (const client of ec2.clients.values()) observeAwsClient(client, "EC2", metrics);
   return {
     ports: {
-      ...storePorts({
-        ...clients,
-        tablePrefix: config.tablePrefix,
-        queues: {
-          jobs: config.jobQueueUrl,
-          events: config.eventsQueueUrl,
-          ec2Events: config.ec2EventsQueueUrl,
-          jobsDlq: config.housekeeping.jobDlqUrl,
-          eventsDlq: config.housekeeping.eventsDlqUrl,
-          ec2EventsDlq: config.housekeeping.ec2EventsDlqUrl,
-        },
-        retentionSeconds: config.jobRetentionSeconds,
-        clock,
-      }),
-      compute: createEc2Compute({
-        client: ec2,
-        region,
-        clock,
-        logger: logger.child({ component: "ec2" }),
-      }),
+      ...stores,
+      compute: ec2.compute,
       github,
+      ...(commits ? { commits } : {}),
       runnerConfigs: createSsmRunnerConfigStore({
         client: ssm,
         prefix: config.ssmPrefix,
@@ -65,6 +95,17 @@ export function buildAwsPorts(settings: AwsSettings, o: { clock: Clock; logger: 
         ...(config.runnerRoleId ? { runnerRoleId: config.runnerRoleId } : {}),
       }),
       metrics,
+      spotPrices: createEc2SpotPrices({ clientFor: ec2.clientFor, clock }),
+      ...(cost.bucket
+        ? {
+            reportStore: createS3ReportStore({
+              client: new S3Client({ region }),
+              bucket: cost.bucket,
+              prefix: cost.prefix,
+            }),
+          }
+        : {}),
+      reportPublishers: publishers,
     },
     access: { webhookSecrets: config.webhookSecrets, adminToken: config.adminToken },
   };

@@ -54,6 +54,8 @@ export interface InstanceInfo {
   /** Ms since the epoch; null when the provider does not know. */
   launchedAt: number | null;
   tags: Record<string, string>;
+  /** The region the instance runs in, when the provider spans several. */
+  region?: string;
 }
 
 /** What `describe` matches: every given tag (key = value) and any of the given states. */

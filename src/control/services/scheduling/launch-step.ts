@@ -1,19 +1,25 @@
 import { newEventKey } from "../../../shared/event-signature.ts";
 import type { Logger } from "../../../shared/logger.ts";
-import { ConflictError, isRetryable } from "../../domain/errors.ts";
+import { waitingReason } from "../../domain/capacity.ts";
+import { ConflictError, FleetError, isRetryable } from "../../domain/errors.ts";
 import type { Instance } from "../../domain/instance.ts";
 import type { Job } from "../../domain/job.ts";
 import { FleetTag, jobSlot, type LaunchSlot } from "../../domain/launch-slot.ts";
 import type { Placement } from "../../domain/placement.ts";
 import { runnerName } from "../../domain/runner-name.ts";
+import { quoteFor } from "../../domain/spot-quotes.ts";
 import type { LaunchedInstance } from "../../ports/compute.ts";
 import type { GitHub } from "../../ports/github.ts";
 import type { InstanceStore } from "../../ports/instance-store.ts";
 import type { JobStore } from "../../ports/job-store.ts";
 import type { Metrics } from "../../ports/metrics.ts";
 import type { RunnerConfigStore } from "../../ports/runner-config-store.ts";
+import type { SpotPrices } from "../../ports/spot-prices.ts";
 import { iso } from "../common/time.ts";
+import { annotate, withSpan } from "../common/tracing.ts";
+import type { Assignment } from "../pools/assign.ts";
 import type { BatchLauncher } from "./batch-launcher.ts";
+import { admitJob, type CapacityDeps, capacityWait } from "./capacity-gate.ts";
 import { notInstalledReason } from "./installation-gate.ts";
 import { type PlaceJobDeps, placeJob } from "./place-job.ts";
 
@@ -28,6 +34,12 @@ export interface LaunchStepDeps extends PlaceJobDeps {
   runnerConfigs: RunnerConfigStore;
   logger: Logger;
   metrics: Metrics;
+  /** Current spot prices, to record the price a spot instance launched at. */
+  spotPrices?: SpotPrices;
+  /** Concurrent-instance limits (the fleet file's `limits:`); absent: none. */
+  capacity?: CapacityDeps;
+  /** Puts a `pool=` job on an idle pool member (claim hot → start stopped); absent: always cold. */
+  assignToPool?(job: Job, pool: string): Promise<Assignment>;
 }
 
 /**
@@ -101,6 +113,7 @@ function instanceRecord(
   placement: Placement,
   launched: LaunchedInstance,
   now: string,
+  usdPerHour: number | null,
 ): Instance {
   return {
     instanceId: launched.instanceId,
@@ -118,8 +131,41 @@ function instanceRecord(
     lastHeartbeatAt: null,
     startedAt: null,
     terminatedAt: null,
+    usdPerHour,
+    // The job's trace rides on the instance: its events join that trace without a job read.
+    traceparent: job.traceparent ?? null,
     version: 1,
   };
+}
+
+/**
+ * The hourly price an instance launched at: the spot price of its type in its AZ (from the
+ * cached prices; a failed lookup must not fail a launch), else the type's on-demand list price.
+ */
+async function launchPrice(
+  deps: LaunchStepDeps,
+  job: Job,
+  placement: Placement,
+  launched: LaunchedInstance,
+): Promise<number | null> {
+  const listed =
+    job.candidates.find((c) => c.instanceType === launched.instanceType)?.onDemandUsdPerHour ??
+    null;
+  if (launched.market !== "spot" || !deps.spotPrices) return listed;
+  try {
+    const quotes = await deps.spotPrices.quotes({
+      region: placement.region,
+      os: job.spec?.os ?? "linux",
+      instanceTypes: [launched.instanceType],
+    });
+    return quoteFor(quotes, launched.instanceType, launched.az) ?? listed;
+  } catch (err) {
+    deps.logger.warn("spot price unknown; list price recorded", {
+      instanceId: launched.instanceId,
+      error: err,
+    });
+    return listed;
+  }
 }
 
 /**
@@ -132,6 +178,18 @@ async function prepare(
   instance: Instance & { eventKey: string },
 ): Promise<void> {
   await deps.instances.create(instance);
+  await withSpan("runner config", { "runs_fleet.instance_id": instance.instanceId }, async () => {
+    await configure(deps, job, instance);
+    annotate({ "runs_fleet.outcome": "stored" });
+  });
+}
+
+/** Creates the job's runner config and stores it for that instance only, with its event key. */
+async function configure(
+  deps: LaunchStepDeps,
+  job: Job,
+  instance: Instance & { eventKey: string },
+): Promise<void> {
   const config = await deps.github.createRunnerConfig({
     jobId: job.jobId,
     repo: job.repo,
@@ -164,19 +222,64 @@ export async function launchJob(deps: LaunchStepDeps, claimed: Job): Promise<Lau
     return await afterFailure(deps, claimed, "GitHub App installation check", err);
   }
   if (notInstalled !== null) return await failJob(deps, claimed, notInstalled);
+  if (deps.capacity) {
+    // Over a limit the job waits in `queued`, its reason naming the limit.
+    const admitted = await admitJob(deps.capacity, claimed);
+    if (!admitted.ok) {
+      await handBack(deps, claimed, waitingReason(admitted.scope));
+      return { outcome: "retry", cause: capacityWait(admitted.scope) };
+    }
+  }
   const placed = await placeJob(deps, claimed);
+  if (!placed.ok && placed.wait) {
+    // Its region cannot launch now: the job keeps its place and says why until it can.
+    await handBack(deps, claimed, placed.reason);
+    return { outcome: "retry", cause: null };
+  }
   if (!placed.ok) return await failJob(deps, claimed, placed.reason);
   const { placement } = placed;
+  let poolMiss: string | null = null;
+  if (placement.pool && deps.assignToPool) {
+    const assigned = await deps.assignToPool(claimed, placement.pool);
+    if (assigned.kind === "assigned") return { outcome: assigned.outcome };
+    poolMiss = assigned.reason;
+  }
 
   let launched: LaunchedInstance;
   try {
-    launched = await deps.launcher.launch(placement, slotFor(claimed, placement));
+    launched = await withSpan(
+      "launch instance",
+      { "runs_fleet.job_id": claimed.jobId },
+      async () => {
+        const out = await deps.launcher.launch(placement, slotFor(claimed, placement));
+        annotate({
+          "runs_fleet.outcome": "launched",
+          "runs_fleet.instance_id": out.instanceId,
+          "runs_fleet.instance_type": out.instanceType,
+          "runs_fleet.market": out.market,
+        });
+        return out;
+      },
+    );
   } catch (err) {
+    // No capacity for any candidate on either market: the region is full for now, and unpinned
+    // jobs go to the next region. A probe tried one type only, so it says nothing of the region.
+    const probe = placement.placementKey.startsWith("probe:");
+    if (err instanceof FleetError && err.code === "capacity" && !probe)
+      await deps.regions
+        ?.noCapacity(placement.region)
+        .catch((e: unknown) => logger.warn("region health not recorded", { error: e }));
     return await afterFailure(deps, claimed, "launch", err);
   }
   const { instanceId } = launched;
   const instance = {
-    ...instanceRecord(claimed, placement, launched, iso(deps.clock.now())),
+    ...instanceRecord(
+      claimed,
+      placement,
+      launched,
+      iso(deps.clock.now()),
+      await launchPrice(deps, claimed, placement, launched),
+    ),
     eventKey: newEventKey(),
   };
   try {
@@ -196,7 +299,7 @@ export async function launchJob(deps: LaunchStepDeps, claimed: Job): Promise<Lau
       patch: {
         instanceId,
         runnerName: runnerName(claimed.jobId, instanceId),
-        ...(instance.reason ? { reason: instance.reason } : {}),
+        ...(poolMiss || instance.reason ? { reason: poolMiss ?? instance.reason } : {}),
       },
     });
   } catch (err) {
