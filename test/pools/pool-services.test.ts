@@ -181,6 +181,31 @@ describe("pool manager services", () => {
   });
 });
 
+describe("pool environments", () => {
+  it("never gives a job a member of another environment: it launches cold in its own", async () => {
+    const m = manager(definitions([{ name: "p", spec: "cpu=2" }]));
+    await m.instances.create(
+      sampleInstance("i-prod", { jobId: null, pool: "p", state: "stopped", env: "prod" }),
+    );
+    const h = schedulingHarness();
+    const assign = m.pm.assigner(
+      { jobs: h.deps.jobs, github: h.deps.github, runnerConfigs: h.deps.runnerConfigs },
+      { refillAfterClaim: false },
+    );
+    const job = await h.claim(
+      await h.addJob({ jobId: "401", spec: { ...defaultSpec(), pool: "p", env: "default" } }),
+    );
+    expect(await launchJob({ ...h.deps, assignToPool: assign }, job)).toEqual({
+      outcome: "launched",
+    });
+    expect(m.calls).toEqual([]);
+    expect(await m.instances.get("i-prod")).toMatchObject({ jobId: null, state: "stopped" });
+    expect(await h.deps.jobs.get("401")).toMatchObject({
+      reason: "pool p: no idle member; launched cold",
+    });
+  });
+});
+
 describe("pool metrics", () => {
   it("records pool size by state and utilisation on every pass", async () => {
     const m = manager(definitions([{ name: "p", spec: "cpu=2", hot: 1 }]), ["i-a"]);

@@ -29,7 +29,7 @@ export type Assignment =
  * the caller launches cold; nothing here waits for capacity.
  */
 export async function assignToPool(deps: AssignDeps, job: Job, pool: string): Promise<Assignment> {
-  const claim = await claimMember(deps, pool, job.jobId, job.traceparent ?? null);
+  const claim = await claimMember(deps, pool, job.jobId, job.traceparent ?? null, job.spec?.env);
   deps.metrics.count("PoolClaims", 1, { pool, result: claim ? claim.from : "miss" });
   if (!claim) return { kind: "miss", reason: `pool ${pool}: no idle member; launched cold` };
   deps.afterClaim?.(pool);

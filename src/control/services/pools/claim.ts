@@ -31,9 +31,13 @@ export async function claimMember(
   jobId: string,
   /** The job's traceparent, kept on the member so its events join the job's trace. */
   traceparent: string | null = null,
+  /** Only members of this environment: a job never runs in another environment's network. */
+  env?: string,
 ): Promise<Claim | null> {
   const now = deps.clock.now();
-  const records = await listMembers(deps.instances, pool);
+  const records = (await listMembers(deps.instances, pool)).filter(
+    (i) => env === undefined || i.env === env,
+  );
   const idle = records.filter((i) => !i.jobId && i.state !== "stopped").map((i) => i.instanceId);
   // Members that never ran a job cannot sign heartbeats: the provider says whether they run.
   const provider =
