@@ -5,9 +5,18 @@ import { runCli } from "./run.ts";
 
 const bin = fileURLToPath(new URL("../../bin/runs-fleet.js", import.meta.url));
 
-/** Runs the real launcher in a child process, as a user would. */
+/**
+ * Runs the real launcher in a child process, as a user would; EC2 is unreachable, so spot prices
+ * are said unavailable and nothing depends on the machine's AWS setup.
+ */
 function cli(...args: string[]) {
-  const child = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+  const env = {
+    ...process.env,
+    RUNS_FLEET_EC2_ENDPOINT: "http://127.0.0.1:1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  };
+  const child = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env });
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
@@ -33,7 +42,8 @@ describe("runs-fleet explain (spawned)", () => {
     const { status, stdout } = cli("explain", "runs-fleet/cpu=4/arch=arm64", "--json");
     expect(status).toBe(0);
     const body = JSON.parse(stdout);
-    expect(Object.keys(body)).toEqual(["ok", "spec", "candidates"]);
+    // The first three fields are the original contract; spot prices were added after them.
+    expect(Object.keys(body)).toEqual(["ok", "spec", "candidates", "spotPrices"]);
     expect(Object.keys(body.spec)).toEqual(specKeys);
     expect(body.spec).toEqual({
       cpu: { min: 4, max: 8 },
@@ -57,7 +67,10 @@ describe("runs-fleet explain (spawned)", () => {
       memoryGiB: 8,
       arch: "arm64",
       onDemandUsdPerHour: 0.15952,
+      spotUsdPerHour: null,
+      spotAz: null,
     });
+    expect(body.spotPrices.status).toBe("unavailable");
   });
 
   it("keeps an unset arch null in the spec and shows the chosen arch on the candidates", () => {

@@ -1,74 +1,29 @@
 import { parseArgs } from "node:util";
 import { type AccessDeps, accessCommand } from "./debug-access.ts";
 import { type CommandResult, explainCommand } from "./explain.ts";
+import { explainPricedCommand } from "./explain-priced.ts";
+import type { CliPriceSource } from "./price-source.ts";
+import { reportCommand } from "./report-cost.ts";
+import { simulateCommand, simulateUsage } from "./simulate.ts";
+import { explainUsage, reportUsage, sessionUsage, sshUsage, usage } from "./usage.ts";
 
-/** The CLI's overview: shown for help, and after a missing or unknown command. */
-export const usage = `usage: runs-fleet <command> [options]
+export { explainUsage, reportUsage, sessionUsage, sshUsage, usage };
 
-commands:
-  explain <label>...   show the spec a runs-on label asks for and the instance types it resolves to
-  ssh <job-id>         print (or run) the ssh command for the job's instance
-  session <job-id>     print (or run) the aws ssm start-session command for the job's instance
-  help [command]       show this help, or a command's
+/** Everything the CLI's commands need from outside. */
+export interface CliDeps extends AccessDeps {
+  /** EC2 spot prices with the caller's credentials, opened on first use; absent: never asked. */
+  priceSource?: () => Promise<CliPriceSource>;
+  /** How long `explain` waits for spot prices (default 5 s). */
+  priceTimeoutMs?: number;
+}
 
-options:
-  -h, --help           show help (after a command: that command's)
-
-exit status: 0 for help and for an accepted label, 2 when a label is rejected or the command
-line is wrong
-`;
-
-const accessOptions = `The job's instance is looked up through the admin API: RUNS_FLEET_URL and
-RUNS_FLEET_ADMIN_TOKEN, or --url and --token. Keep an instance after its job with the label key
-debug=<minutes> (1–120).
-
-options:
-  --url URL            the control plane (default: RUNS_FLEET_URL)
-  --token TOKEN        the admin token (default: RUNS_FLEET_ADMIN_TOKEN)
-  --exec               run the command instead of printing it
-  -h, --help           show this help
-
-exit status: 0 when the command is printed (or, with --exec, what it exits with), 1 when the
-job has no instance or it is gone, 2 when the command line or the token is wrong
-`;
-
-/** `runs-fleet ssh`'s help. */
-export const sshUsage = `usage: runs-fleet ssh <job-id> [--user U] [-i KEY] [--host H] [--exec]
-
-Prints the ssh command for the instance that runs (or ran) a job. The address is asked of EC2
-with your own AWS credentials (public IP, else private IP) unless --host gives it. The
-stack's KeyName and SshAllowedCidr parameters must allow it.
-
-  --user U             login name (default ec2-user; Administrator on Windows)
-  -i, --key KEY        the private key file of the stack's KeyName
-  --host H             the address to use instead of asking EC2
-${accessOptions}`;
-
-/** `runs-fleet session`'s help. */
-export const sessionUsage = `usage: runs-fleet session <job-id> [--exec]
-
-Prints the aws ssm start-session command for the instance that runs (or ran) a job. Needs the
-stack's EnableSessionManager parameter and the AWS CLI's Session Manager plugin.
-
-${accessOptions}`;
-
-/** `runs-fleet explain`'s own help: shown for `explain --help` and after a wrong explain line. */
-export const explainUsage = `usage: runs-fleet explain <label>... [--json] [--region R]
-
-Shows the spec a runs-on label asks for, with every default spelled out, and the instance types
-it resolves to, cheapest first. Labels without the runs-fleet marker are ignored, as GitHub's
-other labels are.
-
-options:
-  --json               print JSON: {"ok":true,"spec":…,"candidates":[…]} or {"ok":false,"errors":[…]}
-  --region R           the region used when the label sets none (default us-east-1)
-  -h, --help           show this help
-
-exit status: 0 when the label is accepted (or for help), 2 when it is rejected or the command
-line is wrong
-`;
-
-const helpOf = { explain: explainUsage, ssh: sshUsage, session: sessionUsage } as const;
+const helpOf = {
+  explain: explainUsage,
+  ssh: sshUsage,
+  session: sessionUsage,
+  report: reportUsage,
+  simulate: simulateUsage,
+} as const;
 type Command = keyof typeof helpOf;
 const isCommand = (name: string): name is Command => Object.hasOwn(helpOf, name);
 
@@ -79,8 +34,16 @@ function usageError(message: string, text = usage): CommandResult {
   return { exitCode: 2, stdout: "", stderr: `runs-fleet: ${message}\n\n${text}` };
 }
 
-/** Runs the CLI on `argv` (without node and script) and returns what to print and the exit code. */
-export function runCli(argv: readonly string[]): CommandResult {
+/** An explain line read and checked: what to explain, and how. */
+interface ExplainLine {
+  labels: string[];
+  json: boolean;
+  region: string | undefined;
+  offline: boolean;
+}
+
+/** Reads a command line: the answer for help and mistakes, or the explain line to run. */
+function readLine(argv: readonly string[]): CommandResult | ExplainLine {
   const [first] = argv;
   const scoped = first !== undefined && isCommand(first) ? helpOf[first] : usage;
   let parsed: ReturnType<typeof parse>;
@@ -105,22 +68,47 @@ export function runCli(argv: readonly string[]): CommandResult {
     return usageError(`${command} needs the network: run it through runCommand`);
   if (args.length === 0)
     return usageError("explain needs a label, e.g. runs-fleet/cpu=4", explainUsage);
-  return explainCommand(args, { json: values.json ?? false, region: values.region });
+  return {
+    labels: args,
+    json: values.json ?? false,
+    region: values.region,
+    offline: values.offline ?? false,
+  };
+}
+
+const isAnswer = (x: CommandResult | ExplainLine): x is CommandResult => "exitCode" in x;
+
+/**
+ * Runs the CLI on `argv` (without node and script) and returns what to print and the exit code;
+ * `explain` here asks nothing of EC2 (list prices only).
+ */
+export function runCli(argv: readonly string[]): CommandResult {
+  const line = readLine(argv);
+  return isAnswer(line) ? line : explainCommand(line.labels, line);
 }
 
 /**
- * Runs any command: `ssh` and `session` (which ask the admin API) asynchronously, the rest
- * through `runCli`.
+ * Runs any command: `ssh`, `session` and `report` ask the admin API; `explain` asks EC2 for spot
+ * prices unless `--offline` or no price source is given.
  */
-export async function runCommand(
-  argv: readonly string[],
-  deps: AccessDeps,
-): Promise<CommandResult> {
+export async function runCommand(argv: readonly string[], deps: CliDeps): Promise<CommandResult> {
   const [command, ...rest] = argv;
   const wantsHelp = rest.includes("--help") || rest.includes("-h");
-  if ((command === "ssh" || command === "session") && !wantsHelp)
-    return await accessCommand(command, rest, deps);
-  return runCli(argv);
+  // A command's help needs none of its other options to be right.
+  if (wantsHelp && command !== undefined && isCommand(command)) return help(helpOf[command]);
+  if (command === "ssh" || command === "session") return await accessCommand(command, rest, deps);
+  if (command === "report") return await reportCommand(rest, deps);
+  if (command === "simulate") return await simulateCommand(rest);
+  const line = readLine(argv);
+  if (isAnswer(line)) return line;
+  if (line.offline || deps.priceSource === undefined) return explainCommand(line.labels, line);
+  const source = await deps.priceSource();
+  try {
+    return await explainPricedCommand(line.labels, line, source.spotPrices, deps.priceTimeoutMs);
+  } finally {
+    // The SDK's sockets would otherwise keep the process alive after printing.
+    source.close();
+  }
 }
 
 function parse(argv: readonly string[]) {
@@ -131,6 +119,7 @@ function parse(argv: readonly string[]) {
     options: {
       json: { type: "boolean" },
       region: { type: "string" },
+      offline: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -9,10 +9,12 @@ import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-git
 import { createFileRunnerConfigStore } from "../../src/control/adapters/local/file-runner-config-store.ts";
 import { noopMetrics } from "../../src/control/adapters/memory/metrics.ts";
 import type { Job } from "../../src/control/domain/job.ts";
+import type { PoolDefinition } from "../../src/control/domain/pool-config.ts";
 import type { WorkflowJobEvent } from "../../src/control/domain/workflow-job-event.ts";
 import type { ControlPlane } from "../../src/control/entry/compose.ts";
 import { agentCommand, createAgentCompute } from "../../src/control/entry/local-runtime.ts";
 import { startLoops } from "../../src/control/entry/loops.ts";
+import type { Clock } from "../../src/control/ports/clock.ts";
 import { createHousekeeping } from "../../src/control/services/housekeeping/housekeeping.ts";
 import { silentLogger } from "../../src/shared/logger.ts";
 import { buildPlane } from "../support/app.ts";
@@ -31,7 +33,16 @@ export interface Replica {
  * The whole system in one test process: dynalite + fauxqs shared by `n` control-plane replicas,
  * each launching real agent processes (Bun running src/agent) that simulate jobs.
  */
-export async function startFleet(options: { replicas?: number; jobSeconds?: number } = {}) {
+export async function startFleet(
+  options: {
+    replicas?: number;
+    jobSeconds?: number;
+    /** Warm pools every replica knows, and the clock their schedules are read at. */
+    pools?: PoolDefinition[];
+    scheduleClock?: Clock;
+  } = {},
+) {
+  const fleetOptions = options;
   const b: Backends = await startBackends();
   const dir = await mkdtemp(join(tmpdir(), "runs-fleet-e2e-"));
   const jobQueueUrl = b.newQueue();
@@ -90,6 +101,8 @@ export async function startFleet(options: { replicas?: number; jobSeconds?: numb
       github,
       runnerConfigDir: runnerDir,
       batchWindowMs: 200,
+      ...(fleetOptions.pools ? { pools: fleetOptions.pools } : {}),
+      ...(fleetOptions.scheduleClock ? { scheduleClock: fleetOptions.scheduleClock } : {}),
     });
     const loops = startLoops(plane, silentLogger);
     const replica = { plane, compute, stopLoops: loops.stop };

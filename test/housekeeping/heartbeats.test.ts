@@ -113,7 +113,7 @@ describe("housekeeping: heartbeats", () => {
       h.gh.statuses.set(j2.jobId, "in_progress");
       const out = await h.housekeeping().runTask("heartbeats");
       expect(out.report).toMatchObject({ terminated: 2, orphaned: 2 });
-      expect(out.report.requeued).toBeUndefined();
+      expect(out.report?.requeued).toBeUndefined();
       expect(await h.jobs.get(j1.jobId)).toMatchObject({
         status: "orphaned",
         reason: `instance ${ran} went silent before the job started; GitHub reports it completed`,

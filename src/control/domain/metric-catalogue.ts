@@ -276,8 +276,11 @@ export const metricCatalogue = {
     kind: "gauge",
     unit: "None",
     dimensions: ["slo"],
+    // With `prefix` alone too: its Maximum is the fastest-burning SLO (the fast-burn alarm).
+    rollups: [[]],
     emittedBy: "services/slo/slo-service.ts",
-    description: "How fast an SLO's error budget burned over the last hour (1: exactly over its window)",
+    description:
+      "How fast an SLO's error budget burned over the last hour (1: exactly over its window)",
   },
 } as const satisfies Record<string, MetricSpec>;
 

@@ -47,6 +47,8 @@ export interface CommonConfig {
   regions: string[];
   environments: string[];
   configFile: string | undefined;
+  /** The GitOps config repository (`owner/name`, or a name in the pushing account) and file. */
+  gitops: { repo: string; path: string };
   logLevel: "debug" | "info" | "warn" | "error";
   jobRetentionSeconds: number;
   otlpEndpoint: string | undefined;

@@ -38,6 +38,17 @@ const EnvSchema = v.object({
   RUNS_FLEET_REGIONS: v.optional(Regions),
   RUNS_FLEET_ENVIRONMENTS: v.optional(Environments),
   RUNS_FLEET_CONFIG_FILE: v.optional(v.string()),
+  RUNS_FLEET_CONFIG_REPO: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^([\w.-]+\/)?[\w.-]+$/, "must be owner/name, or a repository name"),
+    ),
+    ".github-private",
+  ),
+  RUNS_FLEET_CONFIG_PATH: v.optional(
+    v.pipe(v.string(), v.regex(/^[^/].*[^/]$/, "must be a file path inside the repository")),
+    ".github/runs-fleet.yml",
+  ),
   RUNS_FLEET_LOG_LEVEL: v.optional(v.picklist(["debug", "info", "warn", "error"]), "info"),
   RUNS_FLEET_JOB_RETENTION_DAYS: v.optional(Seconds, "30"),
   RUNS_FLEET_EC2_ENDPOINT: v.optional(Url),
@@ -196,6 +207,7 @@ function commonConfig(e: ParsedEnv, region: string, regions: string[]): CommonCo
     regions,
     environments: e.RUNS_FLEET_ENVIRONMENTS ?? ["default"],
     configFile: e.RUNS_FLEET_CONFIG_FILE,
+    gitops: { repo: e.RUNS_FLEET_CONFIG_REPO, path: e.RUNS_FLEET_CONFIG_PATH },
     logLevel: e.RUNS_FLEET_LOG_LEVEL,
     jobRetentionSeconds: Math.round(e.RUNS_FLEET_JOB_RETENTION_DAYS * 86400),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,

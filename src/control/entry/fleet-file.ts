@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { parse as parseYaml } from "yaml";
 import { type Alias, compileAliases } from "../domain/aliases.ts";
+import { type CapacityLimits, CapacityLimitsSchema } from "../domain/capacity.ts";
 import { ValidationError } from "../domain/errors.ts";
 import { type PlacementConfig, PlacementConfigSchema } from "../domain/placement-config.ts";
 import { type PoolDefinition, parsePoolDefinitions } from "../domain/pool-config.ts";
@@ -10,6 +11,7 @@ const FleetFileSchema = v.strictObject({
   aliases: v.optional(v.array(v.unknown()), []),
   placement: v.optional(PlacementConfigSchema),
   pools: v.optional(v.array(v.unknown()), []),
+  limits: v.optional(CapacityLimitsSchema),
 });
 
 /** The structured part of configuration (YAML or JSON file), checked with every problem listed. */
@@ -19,12 +21,14 @@ export interface FleetFile {
   placement: PlacementConfig | null;
   /** Warm pools (shape checked here; specs are resolved once regions are known). */
   pools: PoolDefinition[];
+  /** Concurrent-instance limits with priority (`limits:`); null: no limit. */
+  limits: CapacityLimits | null;
 }
 
 /** Reads the config file's text into a FleetFile, or lists every problem; no file means defaults. */
 export function readFleetFile(text: string | undefined): Result<FleetFile> {
   if (text === undefined || text.trim() === "")
-    return ok({ aliases: [], placement: null, pools: [] });
+    return ok({ aliases: [], placement: null, pools: [], limits: null });
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -46,6 +50,7 @@ export function readFleetFile(text: string | undefined): Result<FleetFile> {
     aliases: aliases.aliases,
     placement: parsed.output.placement ?? null,
     pools: pools.pools,
+    limits: parsed.output.limits ?? null,
   });
 }
 

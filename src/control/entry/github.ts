@@ -3,7 +3,7 @@ import type { GitHubConfig } from "../adapters/github/config.ts";
 import { createGitHubApp } from "../adapters/github/github-app.ts";
 import { createDryRunGitHub } from "../adapters/local/dry-run-github.ts";
 import type { Clock } from "../ports/clock.ts";
-import type { GitHub } from "../ports/github.ts";
+import type { GitHub, GitHubCommits } from "../ports/github.ts";
 import type { Metrics } from "../ports/metrics.ts";
 import type { RunnerConfigStore } from "../ports/runner-config-store.ts";
 
@@ -21,18 +21,17 @@ export function buildGitHub(
     /** Where runner configs wait: a dry-run job whose config is still there has not started. */
     runnerConfigs?: Pick<RunnerConfigStore, "get">;
   },
-): { github: GitHub; dryRun: boolean } {
+): { github: GitHub; commits?: GitHubCommits; dryRun: boolean } {
   if (app) {
-    return {
-      github: createGitHubApp({
-        config: app,
-        fetch: (input, init) => fetch(input, init),
-        clock: o.clock,
-        logger: o.logger,
-        metrics: o.metrics,
-      }),
-      dryRun: false,
-    };
+    const github = createGitHubApp({
+      config: app,
+      fetch: (input, init) => fetch(input, init),
+      clock: o.clock,
+      logger: o.logger,
+      metrics: o.metrics,
+    });
+    // The same App reads the GitOps config repository and reports on its commits.
+    return { github, commits: github, dryRun: false };
   }
   return {
     github: createDryRunGitHub({

@@ -1,8 +1,15 @@
 import { join } from "node:path";
 import type { Logger } from "../../shared/logger.ts";
+import { observeAwsClient } from "../adapters/aws/observe-client.ts";
 import { ensureTables, tableNames } from "../adapters/aws/tables.ts";
+import { createAppManifestExchange } from "../adapters/github/app-manifest.ts";
 import { type Embedded, localSecrets, startEmbedded } from "../adapters/local/embedded.ts";
+import { createFileAppCredentialsStore } from "../adapters/local/file-app-credentials.ts";
+import { createFileReportStore } from "../adapters/local/file-report-store.ts";
 import { createFileRunnerConfigStore } from "../adapters/local/file-runner-config-store.ts";
+import { createCatalogSpotPrices } from "../adapters/memory/spot-prices.ts";
+import { createSlackReportPublisher } from "../adapters/slack-report-publisher.ts";
+import { defaultCatalog } from "../domain/catalog-default.ts";
 import type { Clock } from "../ports/clock.ts";
 import { awsClients } from "./clients.ts";
 import type { Wiring } from "./compose.ts";
@@ -74,8 +81,10 @@ export async function buildLocalPorts(
     logger,
   });
   const metrics = buildMetrics(config, clock);
+  observeAwsClient(clients.dynamodb, "DynamoDB", metrics);
+  observeAwsClient(clients.sqs, "SQS", metrics);
   const runnerConfigs = createFileRunnerConfigStore({ dir: runnerDir });
-  const { github, dryRun } = buildGitHub(settings.github, {
+  const { github, commits, dryRun } = buildGitHub(settings.github, {
     runnerConfigs,
     dryRunJobSeconds: config.dryRunJobSeconds,
     clock,
@@ -87,14 +96,29 @@ export async function buildLocalPorts(
       ...stores,
       compute,
       github,
+      ...(commits ? { commits } : {}),
       runnerConfigs,
       metrics,
+      // No EC2 to ask: spot prices are a share of the catalog's list prices.
+      spotPrices: createCatalogSpotPrices({ catalog: defaultCatalog }),
+      reportStore: createFileReportStore({ dir: config.dataDir }),
+      reportPublishers: settings.cost.slackWebhookUrl
+        ? [createSlackReportPublisher({ webhookUrl: settings.cost.slackWebhookUrl })]
+        : [],
     },
     access: {
       webhookSecrets: [secrets.webhookSecret, ...config.webhookSecrets.slice(1)],
       adminToken: secrets.adminToken,
     },
     adminRoutes: [localRoutes({ compute })],
+    // A GitHub App made from the dashboard is kept beside the other local secrets.
+    appSetup: {
+      exchange: createAppManifestExchange({
+        apiUrl: settings.github?.apiUrl ?? "https://api.github.com",
+      }),
+      store: createFileAppCredentialsStore({ dir: config.dataDir }),
+      githubUrl: settings.github?.serverUrl ?? "https://github.com",
+    },
     embedded,
     dryRun,
     generated: secrets.generated,

@@ -35,7 +35,13 @@ export function startLoops(
     {
       name: "housekeeping",
       everyMs: options.housekeepingEveryMs ?? 15_000,
-      run: () => plane.housekeeping.runAll(),
+      // The daily cost report rides the same timer: its tick is cheap when nothing is due.
+      run: async () => {
+        await plane.housekeeping.runAll();
+        await plane.costReports.tick();
+        // The SLO metrics, every 5 minutes at most (the fast-burn alarm's period).
+        await plane.slo.tick();
+      },
     },
   ];
   const controller = new AbortController();

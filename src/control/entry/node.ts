@@ -6,6 +6,7 @@ import { systemClock } from "../adapters/clock.ts";
 import type { Clock } from "../ports/clock.ts";
 import { createAwsControlPlane } from "./aws-runtime.ts";
 import { type ControlPlane, composeControlPlane } from "./compose.ts";
+import { watchConfigFile } from "./config-file-watch.ts";
 import { buildLocalPorts } from "./local-ports.ts";
 import { resendQueuedAfterRestart } from "./local-restart.ts";
 import { startLoops } from "./loops.ts";
@@ -18,6 +19,11 @@ async function startLocal(settings: LocalSettings, logger: Logger, clock: Clock)
   const wiring = await buildLocalPorts(settings, { clock, logger });
   const plane = composeControlPlane(settings, wiring, { logger, clock });
   await resendQueuedAfterRestart(plane, logger);
+  // Pools and aliases edited in the config file take effect without a restart.
+  const path = settings.config.configFile;
+  const watcher = path ? watchConfigFile({ path, apply: plane.configs.apply, logger }) : null;
+  await watcher?.check();
+  const stopWatching = watcher?.start();
   const generated = wiring.generated ? " (secrets generated and saved here)" : "";
   const banner = [
     `  webhook secret: ${wiring.access.webhookSecrets[0]}`,
@@ -25,7 +31,11 @@ async function startLocal(settings: LocalSettings, logger: Logger, clock: Clock)
     `  data:           ${settings.config.dataDir}${generated}`,
     `  GitHub:         ${wiring.dryRun ? "dry run (no App configured): agents simulate each job" : "GitHub App"}`,
   ];
-  return { plane, close: wiring.close, banner };
+  const close = async () => {
+    stopWatching?.();
+    await wiring.close();
+  };
+  return { plane, close, banner };
 }
 
 /** Starts the control plane on Node (and Bun): local mode by default, AWS with RUNS_FLEET_MODE=aws. */

@@ -109,6 +109,16 @@ describe("loadSettings", () => {
     expect(settings.github?.apps.map((a) => a.appId)).toEqual(["12345"]);
   });
 
+  it("asks for templates and subnets of every region RUNS_FLEET_REGIONS lists", () => {
+    const problems = problemsOf({
+      env: { ...awsEnv, ...githubAppEnv(), RUNS_FLEET_REGIONS: "us-east-1,eu-west-1" },
+      readTextFile: withFleetFile,
+    });
+    expect(problems).toEqual([
+      "RUNS_FLEET_REGIONS: eu-west-1 has no launch templates and subnets in the config file (placement.regions.eu-west-1)",
+    ]);
+  });
+
   it("prefers the config file's text when the caller already holds it", () => {
     const result = loadSettings({
       env: { ...awsEnv, ...githubAppEnv() },

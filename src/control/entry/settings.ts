@@ -2,8 +2,13 @@ import type { GitHubConfig } from "../adapters/github/config.ts";
 import { githubConfigFromEnv } from "../adapters/github/config.ts";
 import { localPlacementConfig } from "../adapters/local/local-placement.ts";
 import type { Alias } from "../domain/aliases.ts";
+import type { CapacityLimits } from "../domain/capacity.ts";
+import { defaultCatalog } from "../domain/catalog-default.ts";
 import type { PlacementConfig } from "../domain/placement-config.ts";
+import { configuredRegions } from "../domain/placement-regions.ts";
+import { type PoolDefinition, resolvePoolSpec } from "../domain/pool-config.ts";
 import { type AwsConfig, type Env, type LocalConfig, parseConfig, readVariable } from "./config.ts";
+import { type CostSettings, costSettingsFrom } from "./cost-settings.ts";
 import { readFleetFile } from "./fleet-file.ts";
 import { failed, ok, type Result } from "./result.ts";
 
@@ -14,6 +19,12 @@ interface CommonSettings {
   aliases: readonly Alias[];
   /** Launch templates and subnets: the config file's in AWS mode, stand-ins in local mode. */
   placement: PlacementConfig;
+  /** Warm pools of the fleet file, each spec resolved like a label. */
+  pools?: readonly PoolDefinition[];
+  /** Concurrent-instance limits of the fleet file (`limits:`); null or absent: none. */
+  limits?: CapacityLimits | null;
+  /** The daily cost report: when, and where it goes. */
+  cost: CostSettings;
 }
 
 /** Local mode: embedded AWS stand-ins, agents as local processes, GitHub App optional. */
@@ -23,7 +34,7 @@ export interface LocalSettings extends CommonSettings {
   /** null: no App configured, so agents simulate each job (dry run). */
   github: GitHubConfig | null;
   /** What local agent processes inherit from this one's environment. */
-  agentEnv: { PATH: string; HOME: string };
+  agentEnv: { PATH: string; HOME: string; RUNS_FLEET_DEBUG_MINUTE_SECONDS?: string };
 }
 
 /** AWS mode: everything it needs is present. */
@@ -60,7 +71,9 @@ export function loadSettings(source: SettingsSource): Result<Settings> {
   const text = fleetFileText(source, env);
   const fleet = text.ok ? readFleetFile(text.value) : text;
   const github = githubConfigFromEnv(env, source.readTextFile);
+  const cost = costSettingsFrom(env, { mode: mode === "aws" ? "aws" : "local" });
   const problems = [
+    ...(cost.ok ? [] : cost.problems),
     ...(config.ok ? [] : config.problems),
     ...(fleet.ok ? [] : fleet.problems.map((p) => `config file: ${p}`)),
     ...(github.ok ? [] : github.issues),
@@ -70,25 +83,59 @@ export function loadSettings(source: SettingsSource): Result<Settings> {
     problems.push(
       "RUNS_FLEET_CONFIG_FILE: a `placement` section (launch templates, subnets) is required in AWS mode",
     );
+  if (mode === "aws" && config.ok && fleet.ok && fleet.value.placement)
+    problems.push(...unplacedRegions(config.value.regions, fleet.value.placement));
+  if (config.ok && fleet.ok) {
+    const labels = {
+      catalog: defaultCatalog,
+      regions: config.value.regions,
+      defaultRegion: config.value.region,
+      environments: config.value.environments,
+    };
+    fleet.value.pools.forEach((pool, i) => {
+      const resolved = resolvePoolSpec(pool, labels);
+      if (!resolved.ok) problems.push(`config file: pools.${i}.spec: ${resolved.reason}`);
+    });
+  }
   if (mode === "aws" && github.ok && !github.config)
     problems.push("RUNS_FLEET_GITHUB_APP_ID: a GitHub App is required in AWS mode");
-  if (problems.length > 0 || !config.ok || !fleet.ok || !github.ok) return failed(problems);
+  if (problems.length > 0 || !config.ok || !fleet.ok || !github.ok || !cost.ok)
+    return failed(problems);
 
-  const { aliases, placement } = fleet.value;
+  const { aliases, placement, pools, limits } = fleet.value;
   if (config.value.mode === "local") {
     const local = config.value;
     return ok({
       mode: "local",
       config: local,
+      cost: cost.value,
       aliases,
+      pools,
+      limits,
       placement: localPlacementConfig(local.region, local.environments),
       github: github.config,
-      agentEnv: { PATH: env.PATH ?? "", HOME: env.HOME ?? "" },
+      agentEnv: {
+        PATH: env.PATH ?? "",
+        HOME: env.HOME ?? "",
+        // Test-only: a shorter minute for `debug=` holds, passed on to local agents.
+        ...(env.RUNS_FLEET_DEBUG_MINUTE_SECONDS
+          ? { RUNS_FLEET_DEBUG_MINUTE_SECONDS: env.RUNS_FLEET_DEBUG_MINUTE_SECONDS }
+          : {}),
+      },
     });
   }
   // Both were required above in AWS mode; this check only narrows their types.
   if (!placement || !github.config) return failed(problems);
-  return ok({ mode: "aws", config: config.value, aliases, placement, github: github.config });
+  return ok({
+    mode: "aws",
+    config: config.value,
+    cost: cost.value,
+    aliases,
+    pools,
+    limits,
+    placement,
+    github: github.config,
+  });
 }
 
 /** Settings for runtimes that run AWS mode only (Deno, Lambda): AWS is the default, local refused. */
@@ -97,6 +144,17 @@ export function loadAwsSettings(source: Omit<SettingsSource, "awsOnly">): Result
   if (!loaded.ok) return loaded;
   // loadSettings already refused local mode; this only tells the type so.
   return loaded.value.mode === "aws" ? ok(loaded.value) : failed([awsOnlyProblem]);
+}
+
+/** A region `region=` may name needs its launch templates and subnets in the placement section. */
+function unplacedRegions(regions: readonly string[], placement: PlacementConfig): string[] {
+  const placed = new Set(configuredRegions(placement));
+  return regions
+    .filter((r) => !placed.has(r))
+    .map(
+      (r) =>
+        `RUNS_FLEET_REGIONS: ${r} has no launch templates and subnets in the config file (placement.regions.${r})`,
+    );
 }
 
 /** The config file's text: given, read from RUNS_FLEET_CONFIG_FILE, or none. */

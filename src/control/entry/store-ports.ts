@@ -1,13 +1,22 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import {
+  auditTableDefinition,
+  createDynamoAuditStore,
+} from "../adapters/aws/dynamo-audit-store.ts";
+import {
   circuitsTableDefinition,
   createDynamoCircuitStore,
 } from "../adapters/aws/dynamo-circuit-store.ts";
+import {
+  configTableDefinition,
+  createDynamoConfigStore,
+} from "../adapters/aws/dynamo-config-store.ts";
 import { createDynamoInstanceStore } from "../adapters/aws/dynamo-instance-store.ts";
 import { createDynamoJobStore } from "../adapters/aws/dynamo-job-store.ts";
 import { createDynamoLockStore } from "../adapters/aws/dynamo-lock-store.ts";
 import { createDynamoMarkerStore } from "../adapters/aws/dynamo-marker-store.ts";
+import { createDynamoPoolStateStore } from "../adapters/aws/dynamo-pool-state-store.ts";
 import { createSqsEventQueue } from "../adapters/aws/sqs-event-queue.ts";
 import { createSqsJobQueue } from "../adapters/aws/sqs-job-queue.ts";
 import {
@@ -17,6 +26,7 @@ import {
   type TableNames,
   tableNames,
 } from "../adapters/aws/tables.ts";
+import { auditRetentionSeconds } from "../domain/audit.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Ports } from "./compose.ts";
 
@@ -40,6 +50,8 @@ export function storePorts(o: {
   /** Set in AWS mode: records expire by DynamoDB TTL; elsewhere housekeeping sweeps them. */
   retentionSeconds?: number;
   clock: Clock;
+  /** How long audit records are kept (DynamoDB TTL; default 90 days). */
+  auditRetentionSeconds?: number;
 }): StorePorts {
   const tables = tableNames(o.tablePrefix);
   const { dynamodb: client, clock } = o;
@@ -60,6 +72,13 @@ export function storePorts(o: {
     circuitStore: createDynamoCircuitStore({ client, tableName: tables.circuits }),
     markers: createDynamoMarkerStore({ client, tableName: tables.locks, clock }),
     locks: createDynamoLockStore({ client, tableName: tables.locks, clock }),
+    configStore: createDynamoConfigStore({ client, tableName: tables.config }),
+    poolStates: createDynamoPoolStateStore({ client, tableName: tables.pools }),
+    audit: createDynamoAuditStore({
+      client,
+      tableName: tables.audit,
+      retentionSeconds: o.auditRetentionSeconds ?? auditRetentionSeconds,
+    }),
     ...(jobsDlq ? { jobDlq: createSqsJobQueue({ client: o.sqs, url: jobsDlq }) } : {}),
     ...(eventsDlq ? { eventsDlq: createSqsEventQueue({ client: o.sqs, url: eventsDlq }) } : {}),
     ...(ec2EventsDlq
@@ -76,5 +95,7 @@ export function tableDefinitions(tables: TableNames) {
     circuitsTableDefinition(tables.circuits),
     simpleTableDefinition(tables.locks, "name"),
     simpleTableDefinition(tables.pools, "name"),
+    configTableDefinition(tables.config),
+    auditTableDefinition(tables.audit),
   ];
 }

@@ -12,6 +12,9 @@ export async function scheduledTick(plane: ControlPlane, budgetMs: number, logge
     plane.consumer.drain({ budgetMs: share, waitSeconds: 1 }),
   ]);
   const housekeeping = await plane.housekeeping.runAll({ budgetMs: share });
+  // Cheap when nothing is due; a failure is logged and the next tick tries again.
+  await plane.costReports.tick().catch((err) => logger.error("cost report failed", { error: err }));
+  await plane.slo.tick().catch((err) => logger.error("SLO report failed", { error: err }));
   logger.info("scheduled tick", { jobs, events });
   return { jobs, events, housekeeping };
 }
