@@ -242,7 +242,8 @@ describe("the Lambda handler answers each outcome of a record", () => {
     await webhook(fn, 880003);
     const m = await take(fn.queues.jobs);
     expect(await invoke(fn, fn.queues.jobs, m)).toEqual({ batchItemFailures: [] });
-    expect(ec2.actions.slice(before)).toEqual([]);
+    // Intake may read spot prices; nothing that launches or costs anything is called.
+    expect(ec2.actions.slice(before).filter((a) => !a.startsWith("Describe"))).toEqual([]);
     expect(await fn.plane.jobs.get("880003")).toMatchObject({
       status: "failed",
       reason: expect.stringMatching(/App is not installed on Codertocat\/Hello-World .*re-run/),

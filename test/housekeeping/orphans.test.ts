@@ -28,9 +28,10 @@ describe("housekeeping: orphaned instances", () => {
       const healthy = await h.machine();
       const j3 = await h.job({ status: "running", instanceId: healthy });
       await h.record(healthy, { jobId: j3.jobId, state: "running" });
-      // A warm pool instance waiting for a job, record or not.
+      // A warm pool instance waiting for a job: its pool owns it.
       const pooled = await h.machine({ [FleetTag.pool]: "warm" });
       await h.record(pooled, { pool: "warm", state: "standby" });
+      // Tagged for a pool but never recorded as a member: no pool owns it, so it is an orphan.
       const pooledUnrecorded = await h.machine({ [FleetTag.pool]: "warm" });
       // Not ours at all.
       const foreign = await h.compute.launch({
@@ -46,10 +47,10 @@ describe("housekeeping: orphaned instances", () => {
       h.clock.set(Date.parse(at(10 * MINUTE + 1)));
       const out = await hk.runTask("orphans");
       // The foreign machine is not even looked at: only managed ones are listed.
-      expect(out.report).toEqual({ checked: 7, terminated: 3 });
-      for (const id of [unrecorded, finished, replaced])
+      expect(out.report).toEqual({ checked: 7, terminated: 4 });
+      for (const id of [unrecorded, finished, replaced, pooledUnrecorded])
         expect(await h.machineState(id)).toBe("terminated");
-      for (const id of [healthy, pooled, pooledUnrecorded, foreignId, young])
+      for (const id of [healthy, pooled, foreignId, young])
         expect(await h.machineState(id)).toBe("running");
       expect(await h.instances.get(finished)).toMatchObject({
         state: "terminated",
@@ -61,7 +62,7 @@ describe("housekeeping: orphaned instances", () => {
       expect(await h.jobs.get(j2.jobId)).toMatchObject({ status: "launched" });
 
       h.clock.set(Date.parse(at(15 * MINUTE + 1)));
-      expect((await hk.runTask("orphans")).report).toEqual({ checked: 4, terminated: 1 });
+      expect((await hk.runTask("orphans")).report).toEqual({ checked: 3, terminated: 1 });
       expect(await h.machineState(young)).toBe("terminated");
     } finally {
       await h.compute.close();

@@ -37,7 +37,8 @@ describe("housekeeping on several replicas", () => {
       const [a, b] = await Promise.all(
         ["a", "b"].map((owner) => h.housekeeping(owner, {}, { jobDlq: dlq }).runAll()),
       );
-      for (const task of housekeepingTasks) {
+      // This harness has no pool manager, so the pools task does not apply (test/pools runs it).
+      for (const task of housekeepingTasks.filter((t) => t !== "pools")) {
         const ran = [a?.[task].ran, b?.[task].ran].filter(Boolean);
         expect(ran, task).toHaveLength(1);
         expect(a?.[task].error ?? b?.[task].error, task).toBeUndefined();

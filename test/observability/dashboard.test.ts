@@ -54,12 +54,13 @@ describe("alarms", () => {
   const resources = stackResources();
   const alarms = Object.entries(resources).filter(([, r]) => r.Type === "AWS::CloudWatch::Alarm");
 
-  it("are the five the operators asked for, each sending alarm and recovery to the topic", () => {
+  it("are the five the operators asked for and the SLO fast-burn alarm, each to the topic", () => {
     expect(alarms.map(([id]) => id).sort()).toEqual([
       "DeadLetterDepthAlarm",
       "Ec2ApiErrorsAlarm",
       "OldestJobMessageAlarm",
       "PoolExhaustionAlarm",
+      "SloFastBurnAlarm",
       "SpotInterruptionRateAlarm",
     ]);
     for (const [, a] of alarms) {

@@ -51,6 +51,8 @@ const testedBeside: Record<string, string> = {
   PoolClaims: "test/pools",
   PoolMembersLaunched: "test/pools",
   EstimatedCostPerHour: "test/cost/cost-metric.test.ts",
+  SloBudgetRemaining: "src/control/http/slo-routes.test.ts",
+  SloBurnRate: "src/control/http/slo-routes.test.ts",
 };
 
 const drivenHere = new Set<string>();

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
+import { type FakeImds, startFakeImds } from "../../../shared/fake-imds.ts";
 import type { Logger } from "../../../shared/logger.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import type {
@@ -10,7 +11,6 @@ import type {
   LaunchRequest,
   LaunchResult,
 } from "../../ports/compute.ts";
-import { type FakeImds, startFakeImds } from "../../../shared/fake-imds.ts";
 
 /** How to start the program that plays an instance (normally the agent). */
 export interface LocalAgentSpec {
