@@ -1,5 +1,5 @@
 import type { PoolDefinition } from "../control/domain/pool-config.ts";
-import { percentile } from "./summary.ts";
+import { percentile } from "./stats.ts";
 import type { WorkItem } from "./workload.ts";
 
 /** The pool the `breaker-pools` policy puts plain `runs-fleet` jobs on. */

@@ -1,5 +1,6 @@
 import type { PolicyName } from "./policies.ts";
 import type { PolicyRun } from "./run-policy.ts";
+import { percentile } from "./stats.ts";
 
 /** One policy's figures, as `--json` prints them. */
 export interface PolicySummary {
@@ -20,13 +21,6 @@ export interface PolicySummary {
   waitSeconds: { p50: number; p95: number; p99: number };
   /** Most instances alive at once. */
   peakInstances: number;
-}
-
-/** The value below which `q` of the sorted values lie (nearest rank). */
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
-  return sorted[rank - 1]!;
 }
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;
