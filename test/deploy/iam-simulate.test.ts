@@ -7,6 +7,7 @@
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
 import {
+  RUNNER_CONFIG_ENV_TAG,
   RUNNER_CONFIG_READER_TAG,
   runnerConfigReader,
 } from "../../src/control/adapters/aws/ssm-runner-config-store.ts";
@@ -104,6 +105,31 @@ describe("IAM simulation: runner configs, with instance A's credentials", () => 
         context: taggedFor(instanceB),
       }),
     ).not.toBe("Allowed");
+  });
+
+  // IAM has no policy variable for the calling instance's own tags (`aws:PrincipalTag` is for
+  // session tags, which instance profiles do not set), so the reader tag, naming one instance,
+  // is what keeps a `dev` instance (A) from a `prod` job's config (B's), whatever it runs.
+  it("an instance of one environment cannot read or delete another environment's config", async () => {
+    const prodConfig = {
+      ...taggedFor(instanceB),
+      [`ssm:resourceTag/${RUNNER_CONFIG_ENV_TAG}`]: "prod",
+    };
+    const devTag = { [`ssm:resourceTag/${RUNNER_CONFIG_ENV_TAG}`]: "dev" };
+    for (const action of ["ssm:GetParameter", "ssm:GetParameters", "ssm:DeleteParameter"]) {
+      const resource = parameterArn(configOf(instanceB).first);
+      expect(await asRunnerA({ action, resource, context: prodConfig }), action).not.toBe(
+        "Allowed",
+      );
+      // Sharing an environment is no key either: only A's own config opens to A.
+      const devOfB = { ...taggedFor(instanceB), ...devTag };
+      expect(await asRunnerA({ action, resource, context: devOfB }), action).not.toBe("Allowed");
+      const own = { ...taggedFor(instanceA), ...devTag };
+      const ownResource = parameterArn(configOf(instanceA).first);
+      expect(await asRunnerA({ action, resource: ownResource, context: own }), action).toBe(
+        "Allowed",
+      );
+    }
   });
 
   it("denies listing configs, its own folder included, and writing any", async () => {

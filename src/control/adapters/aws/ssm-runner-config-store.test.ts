@@ -18,7 +18,11 @@ import {
 } from "../../../../test/support/moto.ts";
 import { parseRunnerConfig, runnerConfigParameterNames } from "../../../shared/runner-config.ts";
 import { decodeFirstRunnerConfigPart } from "../../../shared/runner-config-parts.ts";
-import { createSsmRunnerConfigStore, RUNNER_CONFIG_READER_TAG } from "./ssm-runner-config-store.ts";
+import {
+  createSsmRunnerConfigStore,
+  RUNNER_CONFIG_ENV_TAG,
+  RUNNER_CONFIG_READER_TAG,
+} from "./ssm-runner-config-store.ts";
 
 let moto: Moto | undefined;
 let client: SSMClient;
@@ -111,6 +115,36 @@ describe.skipIf(!motoAvailable)("SSM runner config store (moto)", () => {
         { Key: RUNNER_CONFIG_READER_TAG, Value: `${roleId}:i-tagged` },
       ]);
     expect(await store.get("i-tagged")).toMatchObject({ jobId: "6" });
+  });
+
+  it("tags every part with the instance's environment beside its reader", async () => {
+    const store = createSsmRunnerConfigStore({ client, prefix: "/envs", runnerRoleId: roleId });
+    await store.put("i-prod", jitConfig("8", 7000), { env: "prod" });
+    await store.put("i-dev", jitConfig("9"), { env: "dev" });
+    const tags = async (name: string) => {
+      const out = await client.send(
+        new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name }),
+      );
+      return Object.fromEntries((out.TagList ?? []).map((t) => [t.Key, t.Value]));
+    };
+    const prod = runnerConfigParameterNames("i-prod", "/envs");
+    for (const name of [prod.first, prod.second])
+      expect(await tags(name), name).toEqual({
+        [RUNNER_CONFIG_READER_TAG]: `${roleId}:i-prod`,
+        [RUNNER_CONFIG_ENV_TAG]: "prod",
+      });
+    expect(await tags(runnerConfigParameterNames("i-dev", "/envs").first)).toEqual({
+      [RUNNER_CONFIG_READER_TAG]: `${roleId}:i-dev`,
+      [RUNNER_CONFIG_ENV_TAG]: "dev",
+    });
+  });
+
+  it("refuses an environment name the label grammar would not accept, storing nothing", async () => {
+    const store = createSsmRunnerConfigStore({ client, prefix: "/bad-env" });
+    await expect(store.put("i-bad", jitConfig("10"), { env: "Prod!" })).rejects.toMatchObject({
+      retryable: false,
+    });
+    expect((await stored("i-bad", "/bad-env")).params).toEqual([]);
   });
 
   it("encrypts with the configured KMS key", async () => {

@@ -22,6 +22,16 @@ import { fromAwsError } from "./aws-errors.ts";
 export const RUNNER_CONFIG_READER_TAG = "runs-fleet:reader";
 
 /**
+ * Tag carrying the environment (`env=`) of the instance a runner config is for, the same value
+ * as the instance's own `runs-fleet:env` tag: cost allocation and audit see which environment a
+ * config belongs to. Access is settled by the reader tag, which names one instance.
+ */
+export const RUNNER_CONFIG_ENV_TAG = "runs-fleet:env";
+
+/** The label grammar's environment names (`env=`), which are also valid SSM tag values. */
+const ENV_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+
+/**
  * The reader tag's value for an instance: what IAM's `${aws:userid}` is for requests signed with
  * that instance's instance-profile credentials, so the runner policy can compare the two.
  */
@@ -57,7 +67,13 @@ export function createSsmRunnerConfigStore(options: {
       throw fromAwsError(err, `deleting the runner config of ${instanceId}`);
     }
   };
-  const write = async (instanceId: string, name: string, value: string) => {
+  const write = async (instanceId: string, name: string, value: string, env?: string) => {
+    const tags = [
+      ...(runnerRoleId
+        ? [{ Key: RUNNER_CONFIG_READER_TAG, Value: runnerConfigReader(runnerRoleId, instanceId) }]
+        : []),
+      ...(env !== undefined ? [{ Key: RUNNER_CONFIG_ENV_TAG, Value: env }] : []),
+    ];
     try {
       await client.send(
         new PutParameterCommand({
@@ -65,18 +81,9 @@ export function createSsmRunnerConfigStore(options: {
           Value: value,
           Type: "SecureString",
           Tier: "Standard",
-          // Created, never overwritten (SSM refuses tags with Overwrite): the tag is there from
+          // Created, never overwritten (SSM refuses tags with Overwrite): the tags are there from
           // the parameter's first moment, so no reader ever sees it untagged.
-          ...(runnerRoleId
-            ? {
-                Tags: [
-                  {
-                    Key: RUNNER_CONFIG_READER_TAG,
-                    Value: runnerConfigReader(runnerRoleId, instanceId),
-                  },
-                ],
-              }
-            : {}),
+          ...(tags.length > 0 ? { Tags: tags } : {}),
           ...(options.kmsKeyId ? { KeyId: options.kmsKeyId } : {}),
         }),
       );
@@ -86,14 +93,17 @@ export function createSsmRunnerConfigStore(options: {
   };
 
   return {
-    async put(instanceId: string, config: RunnerConfig) {
+    async put(instanceId: string, config: RunnerConfig, put?: { env?: string }) {
       const n = names(instanceId);
+      const env = put?.env;
+      if (env !== undefined && !ENV_PATTERN.test(env))
+        throw new ValidationError(`"${env}" is not an environment name`);
       const parts = encodeRunnerConfigParts(JSON.stringify(config));
       // A replaced config goes away first, so a reader never joins parts of two configs;
       // then `config-2` before `config`: whoever finds `config` finds every part it counts.
       await remove(instanceId, n);
-      if (parts[1] !== undefined) await write(instanceId, n.second, parts[1]);
-      await write(instanceId, n.first, parts[0]);
+      if (parts[1] !== undefined) await write(instanceId, n.second, parts[1], env);
+      await write(instanceId, n.first, parts[0], env);
     },
 
     async get(instanceId: string) {

@@ -44,7 +44,11 @@ export async function assignToPool(deps: AssignDeps, job: Job, pool: string): Pr
       ...(job.installationId ? { installationId: job.installationId } : {}),
     });
     const { eventKey: _none, ...rest } = config;
-    await deps.runnerConfigs.put(instanceId, { eventKey: instance.eventKey ?? "", ...rest });
+    await deps.runnerConfigs.put(
+      instanceId,
+      { eventKey: instance.eventKey ?? "", ...rest },
+      { env: instance.env },
+    );
   } catch (err) {
     deps.logger.warn("pool member claimed but its runner config failed; released", {
       jobId: job.jobId,

@@ -200,12 +200,16 @@ async function configure(
   // The key goes first, so it sits in the first SSM part, where the bootstrap script reads it.
   const { eventKey: _none, ...rest } = config;
   const debug = job.spec?.debugMinutes;
-  await deps.runnerConfigs.put(instance.instanceId, {
-    eventKey: instance.eventKey,
-    ...rest,
-    // The agent keeps its instance this long after the job (`debug=`).
-    ...(debug ? { debugMinutes: debug } : {}),
-  });
+  await deps.runnerConfigs.put(
+    instance.instanceId,
+    {
+      eventKey: instance.eventKey,
+      ...rest,
+      // The agent keeps its instance this long after the job (`debug=`).
+      ...(debug ? { debugMinutes: debug } : {}),
+    },
+    { env: instance.env },
+  );
 }
 
 /**
