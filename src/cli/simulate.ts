@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { type PolicyName, policyNames } from "../sim/policies.ts";
+import { formatPoolSizes } from "../sim/pool-sizing.ts";
 import { simulate } from "../sim/simulate.ts";
 import { formatTable } from "../sim/summary.ts";
 import { parseTrace, profiles } from "../sim/workload.ts";
@@ -23,6 +24,8 @@ options:
   --policies LIST      comma-separated, of ${policyNames.join(", ")} (default all)
   --no-bad-type        no instance type is reclaimed more than the others
   --threads N          policies run side by side on N worker threads, 1–8 (default 2)
+  --wait-target S      p95 queue wait, 5–3600 seconds, the recommended pool sizes per hour keep
+                       pooled jobs under; breaker-pools runs with them (default 60)
   --json               print JSON: {"profile","days","seed","policies":[…]}
   -h, --help           show this help
 
@@ -57,6 +60,9 @@ export async function simulateCommand(
   const threads = Number(values.threads ?? 2);
   if (!Number.isInteger(threads) || threads < 1 || threads > 8)
     return fail("--threads must be a whole number 1–8");
+  const waitTarget = Number(values["wait-target"] ?? 60);
+  if (!Number.isInteger(waitTarget) || waitTarget < 5 || waitTarget > 3600)
+    return fail("--wait-target must be a whole number of seconds 5–3600");
   const asked = (values.policies ?? policyNames.join(",")).split(",").map((p) => p.trim());
   const unknown = asked.filter((p) => !(policyNames as readonly string[]).includes(p));
   if (unknown.length > 0)
@@ -90,11 +96,12 @@ export async function simulateCommand(
     workload,
     badType: !values["no-bad-type"],
     threads,
+    waitTargetSeconds: waitTarget,
   });
   const lost = report.policies.some((p) => p.lost > 0);
   const stdout = values.json
     ? `${JSON.stringify(report, null, 2)}\n`
-    : `${formatTable(report, report.policies)}bad type: ${report.badType ?? "none"}\n`;
+    : `${formatTable(report, report.policies)}bad type: ${report.badType ?? "none"}\n${formatPoolSizes(report.pool)}`;
   return { exitCode: lost ? 1 : 0, stdout, stderr: "" };
 }
 
@@ -111,6 +118,7 @@ function parse(argv: readonly string[]) {
       policies: { type: "string" },
       "no-bad-type": { type: "boolean" },
       threads: { type: "string" },
+      "wait-target": { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },

@@ -114,9 +114,10 @@ export function createSimPlane(o: PlaneOptions) {
     // Sweeps at the pace of the coarse heartbeats rather than every 30 s.
     everyMs: { expire: 60_000, heartbeats: 120_000, metrics: 300_000, pools: 60_000 },
   });
+  const definitions = createStaticPoolDefinitions(o.pools ?? []);
   const pools = o.pools?.length
     ? createPoolManager({
-        definitions: createStaticPoolDefinitions(o.pools),
+        definitions,
         states: createMemoryPoolStateStore(),
         instances,
         compute: o.compute,
@@ -209,6 +210,8 @@ export function createSimPlane(o: PlaneOptions) {
     runnerConfigs,
     intake,
     housekeeping,
+    /** The pools' definitions; `replace` resizes them, as a re-read fleet file does. */
+    definitions,
     /** True while job messages wait out a retry delay (the loop must wake for them). */
     waiting: () => queue.depth().hidden > 0,
     /** Handles everything the last instant caused, until both queues have nothing visible. */

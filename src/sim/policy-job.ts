@@ -19,6 +19,8 @@ export interface PolicyJob {
   placement?: PlacementConfig;
   limits?: CapacityLimits;
   pools: readonly PoolDefinition[];
+  /** Hot sizes per UTC hour (weekdays, weekends) the pools are set to as each hour starts. */
+  poolHours?: { weekdays: readonly number[]; weekends: readonly number[] };
 }
 
 /** Runs the policy a `PolicyJob` names. */

@@ -55,6 +55,8 @@ export interface RunOptions {
   limits?: CapacityLimits;
   /** The pools of a policy that keeps them. */
   pools?: readonly PoolDefinition[];
+  /** Hot sizes per UTC hour (weekdays, weekends) the pools are set to as each hour starts. */
+  poolHours?: { weekdays: readonly number[]; weekends: readonly number[] };
 }
 
 /** Runs one policy over the workload in virtual time and reports what happened to each job. */
@@ -173,6 +175,17 @@ export async function runPolicy(o: RunOptions): Promise<PolicyRun> {
       }),
     );
   });
+  const hours = o.poolHours;
+  if (o.policy.usesPools && o.pools && hours) {
+    // Hourly sizes go in as a re-read fleet file's pools would: one definition per hour rather
+    // than two dozen cron windows the pool manager would evaluate on every pass.
+    engine.every(3_600_000, o.start, cap, () => {
+      const at = new Date(clock.now());
+      const weekend = at.getUTCDay() === 0 || at.getUTCDay() === 6;
+      const hot = (weekend ? hours.weekends : hours.weekdays)[at.getUTCHours()] ?? 0;
+      sim.definitions.replace((o.pools ?? []).map((p) => ({ ...p, hot, schedules: [] })));
+    });
+  }
   engine.every(60_000, o.start, cap, () => ec2!.reclaimTick());
   engine.every(60_000, o.start, cap, async () => {
     await sim.housekeeping.runAll();

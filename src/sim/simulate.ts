@@ -5,7 +5,7 @@ import type { PlacementConfig } from "../control/domain/placement-config.ts";
 import type { Ec2Model } from "./ec2.ts";
 import type { PolicyName } from "./policies.ts";
 import type { PolicyJob } from "./policy-job.ts";
-import { recommendPool } from "./pool-sizing.ts";
+import { type PoolRecommendation, poolFor, recommendPoolSizes } from "./pool-sizing.ts";
 import { createRng } from "./prng.ts";
 import { inTurn, inWorkers } from "./run-all.ts";
 import { type PolicySummary, summarise } from "./summary.ts";
@@ -66,6 +66,8 @@ export interface SimulateOptions {
   threads?: number;
   /** Most hours the run goes on after the last arrival for open jobs to finish (default 24). */
   tailHours?: number;
+  /** The p95 queue wait, in seconds, the recommended pool sizes keep pooled jobs under (default 60). */
+  waitTargetSeconds?: number;
 }
 
 /** The comparison `runs-fleet simulate` prints. */
@@ -75,8 +77,11 @@ export interface SimulationReport {
   seed: number;
   badType: string | null;
   policies: PolicySummary[];
-  /** The pool `breaker-pools` keeps: hot members off hours, and in office hours. */
-  pool: { name: string; hot: number; officeHoursHot: number };
+  /**
+   * The pool `breaker-pools` keeps: the smallest hot size per UTC hour (weekdays and weekends
+   * apart) whose computed p95 wait is under the target.
+   */
+  pool: { name: string } & PoolRecommendation;
 }
 
 /** Runs every asked policy over the same workload and the same chances (same seed). */
@@ -89,7 +94,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
   const name = "profile" in o.workload ? o.workload.profile.name : o.workload.name;
   const badType = o.badType === false ? null : primaryType(items);
   const model = o.model ?? defaultModel(badType);
-  const pool = recommendPool(items, simStart);
+  const sizes = recommendPoolSizes(items, simStart, o.waitTargetSeconds ?? 60, o.seed);
+  const pool = poolFor(sizes);
   const jobs: PolicyJob[] = o.policies.map((name) => ({
     name,
     items,
@@ -98,18 +104,18 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
     seed: o.seed,
     model,
     pools: [pool],
+    poolHours: { weekdays: sizes.weekdays, weekends: sizes.weekends },
     ...(o.placement ? { placement: o.placement } : {}),
     ...(o.limits ? { limits: o.limits } : {}),
   }));
   const runs = o.threads && o.threads > 1 ? await inWorkers(jobs, o.threads) : await inTurn(jobs);
   const policies = runs.map((run, i) => summarise(o.policies[i]!, run));
-  const officeHoursHot = pool.schedules[0]?.hot ?? pool.hot;
   return {
     profile: name,
     days: o.days,
     seed: o.seed,
     badType: model.badType,
     policies,
-    pool: { name: pool.name, hot: pool.hot, officeHoursHot },
+    pool: { name: pool.name, ...sizes },
   };
 }

@@ -1,13 +1,19 @@
 import { S3Client } from "@aws-sdk/client-s3";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Logger } from "../../shared/logger.ts";
 import { createEc2SpotPrices } from "../adapters/aws/ec2-spot-prices.ts";
 import { observeAwsClient } from "../adapters/aws/observe-client.ts";
 import { createS3ReportStore } from "../adapters/aws/s3-report-store.ts";
+import {
+  appSecretName,
+  createSecretsAppCredentialsStore,
+} from "../adapters/aws/secrets-app-credentials.ts";
 import { createSnsReportPublisher } from "../adapters/aws/sns-report-publisher.ts";
 import { createSsmRunnerConfigStore } from "../adapters/aws/ssm-runner-config-store.ts";
 import { systemClock } from "../adapters/clock.ts";
+import { createAppManifestExchange } from "../adapters/github/app-manifest.ts";
 import { createSlackReportPublisher } from "../adapters/slack-report-publisher.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { ReportPublisher } from "../ports/report-publisher.ts";
@@ -108,6 +114,15 @@ export function buildAwsPorts(settings: AwsSettings, o: { clock: Clock; logger: 
       reportPublishers: publishers,
     },
     access: { webhookSecrets: config.webhookSecrets, adminToken: config.adminToken },
+    // An App made from the dashboard goes to `<prefix>github-app`, read back at the next start.
+    appSetup: {
+      exchange: createAppManifestExchange({ apiUrl: settings.github.apiUrl }),
+      store: createSecretsAppCredentialsStore({
+        client: new SecretsManagerClient({ region }),
+        name: appSecretName(config.tablePrefix),
+      }),
+      githubUrl: settings.github.serverUrl,
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { createAwsControlPlane } from "./aws-runtime.ts";
 import { startLoops } from "./loops.ts";
 import { setupTracing } from "./otel.ts";
 import { configurationReport } from "./result.ts";
+import { envWithSavedApp } from "./saved-app.ts";
 import { loadAwsSettings } from "./settings.ts";
 import { scheduledTick } from "./ticks.ts";
 
@@ -14,11 +15,12 @@ import { scheduledTick } from "./ticks.ts";
  * scheduler, events and housekeeping loops run in-process as on Node; with `off` (Deno Deploy,
  * where processes do not stay up) a `Deno.cron` tick drains the queues and runs housekeeping.
  */
-function main() {
-  const loaded = loadAwsSettings({
-    env: Deno.env.toObject(),
-    readTextFile: (path) => Deno.readTextFileSync(path),
-  });
+async function main() {
+  // With no App in the environment, the one the dashboard's manifest flow saved is used.
+  const env = await envWithSavedApp(Deno.env.toObject(), undefined, { awsOnly: true });
+  const loaded = env.ok
+    ? loadAwsSettings({ env: env.value, readTextFile: (path) => Deno.readTextFileSync(path) })
+    : env;
   if (!loaded.ok) {
     console.error(configurationReport(loaded.problems));
     Deno.exit(2);
@@ -53,4 +55,4 @@ function main() {
   );
 }
 
-main();
+await main();

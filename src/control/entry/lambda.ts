@@ -8,6 +8,7 @@ import type { Env } from "./config.ts";
 import { handleSqsBatch } from "./lambda-sqs.ts";
 import { setupTracing } from "./otel.ts";
 import { configurationReport } from "./result.ts";
+import { envWithSavedApp } from "./saved-app.ts";
 import { loadAwsSettings } from "./settings.ts";
 import { scheduledTick } from "./ticks.ts";
 
@@ -100,6 +101,11 @@ let built: ReturnType<typeof createLambdaHandler> | undefined;
 
 /** The function's handler: composed once per container from the environment, then reused. */
 export async function handler(event: unknown, context: LambdaContext) {
-  built ??= createLambdaHandler(process.env);
+  if (!built) {
+    // With no App in the environment, the one the dashboard's manifest flow saved is used.
+    const env = await envWithSavedApp(process.env, undefined, { awsOnly: true });
+    if (!env.ok) throw new Error(configurationReport(env.problems));
+    built = createLambdaHandler(env.value);
+  }
   return await built.handler(event, context);
 }

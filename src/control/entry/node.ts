@@ -12,6 +12,7 @@ import { resendQueuedAfterRestart } from "./local-restart.ts";
 import { startLoops } from "./loops.ts";
 import { setupTracing } from "./otel.ts";
 import { configurationReport } from "./result.ts";
+import { envWithSavedApp } from "./saved-app.ts";
 import { type LocalSettings, loadSettings } from "./settings.ts";
 
 /** Local mode: its ports through the one composition, queued jobs re-sent, and its banner. */
@@ -40,7 +41,11 @@ async function startLocal(settings: LocalSettings, logger: Logger, clock: Clock)
 
 /** Starts the control plane on Node (and Bun): local mode by default, AWS with RUNS_FLEET_MODE=aws. */
 export async function main(env: Record<string, string | undefined> = process.env) {
-  const loaded = loadSettings({ env, readTextFile: (path) => readFileSync(path, "utf8") });
+  // With no App in the environment, the one the dashboard's manifest flow saved is used.
+  const withApp = await envWithSavedApp(env);
+  const loaded = withApp.ok
+    ? loadSettings({ env: withApp.value, readTextFile: (path) => readFileSync(path, "utf8") })
+    : withApp;
   if (!loaded.ok) {
     console.error(configurationReport(loaded.problems));
     process.exit(2);

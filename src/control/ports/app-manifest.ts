@@ -33,3 +33,16 @@ export interface AppCredentialsStore {
   /** The stored App, or null before the flow ran. */
   current(): Promise<StoredApp | null>;
 }
+
+/** What the control plane needs of a stored App to use it: its id, key and webhook secret. */
+export interface SavedAppCredentials {
+  appId: string;
+  privateKey: string;
+  webhookSecret: string;
+}
+
+/** A store that can hand the saved App back at start (the secrets included). */
+export interface SavedAppSource {
+  /** The saved App's credentials, or null before the manifest flow ran. */
+  credentials(): Promise<SavedAppCredentials | null>;
+}

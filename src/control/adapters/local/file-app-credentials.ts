@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as v from "valibot";
-import type { AppCredentialsStore } from "../../ports/app-manifest.ts";
+import type { AppCredentialsStore, SavedAppSource } from "../../ports/app-manifest.ts";
 
 const Stored = v.object({
   appId: v.string(),
@@ -16,8 +16,26 @@ const Stored = v.object({
 export const appFileName = "github-app.json";
 
 /** Keeps the App's credentials in the data directory, readable by this user only. */
-export function createFileAppCredentialsStore(o: { dir: string }): AppCredentialsStore {
+export function createFileAppCredentialsStore(o: {
+  dir: string;
+}): AppCredentialsStore & SavedAppSource {
   const path = join(o.dir, appFileName);
+  const read = async () => {
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch {
+      return null;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return null;
+    }
+    const parsed = v.safeParse(Stored, raw);
+    return parsed.success ? parsed.output : null;
+  };
   return {
     async save(app, savedAt) {
       await mkdir(o.dir, { recursive: true });
@@ -32,16 +50,16 @@ export function createFileAppCredentialsStore(o: { dir: string }): AppCredential
       };
     },
     async current() {
-      let text: string;
-      try {
-        text = await readFile(path, "utf8");
-      } catch {
-        return null;
-      }
-      const parsed = v.safeParse(Stored, JSON.parse(text));
-      if (!parsed.success) return null;
-      const { appId, slug, htmlUrl, savedAt } = parsed.output;
+      const stored = await read();
+      if (!stored) return null;
+      const { appId, slug, htmlUrl, savedAt } = stored;
       return { appId, slug, htmlUrl, savedAt, location: "the data directory" };
+    },
+    async credentials() {
+      const stored = await read();
+      if (!stored) return null;
+      const { appId, privateKey, webhookSecret } = stored;
+      return { appId, privateKey, webhookSecret };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { CircuitState } from "../../domain/circuit.ts";
 import type { CircuitStore } from "../../ports/circuit-store.ts";
+import { copyData } from "./copy.ts";
 import { versionedRecords } from "./versioned-records.ts";
 
 /**
@@ -23,7 +24,7 @@ export function createMemoryCircuitStore(): CircuitStore {
     async list() {
       return circuits
         .all()
-        .map((c) => structuredClone(c))
+        .map((c) => copyData(c))
         .sort((a, b) => a.instanceType.localeCompare(b.instanceType));
     },
 

@@ -2,11 +2,24 @@ import { ValidationError } from "../../domain/errors.ts";
 import type { Instance } from "../../domain/instance.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { InstanceStore } from "../../ports/instance-store.ts";
-import { compareKeys, decodeKey, pageAfter } from "./cursor.ts";
+import { copyData } from "./copy.ts";
+import { decodeKey, pageAfter } from "./cursor.ts";
 import { patched, versionedRecords } from "./versioned-records.ts";
 
 /** Sort key of the `by-state` order: launch time, then instance id. */
 const byLaunch = (instance: Instance) => [instance.launchedAt, instance.instanceId];
+
+/** The same order as `byLaunch`'s keys, without building them: listings sort on every call. */
+const launchOrder = (a: Instance, b: Instance) =>
+  a.launchedAt !== b.launchedAt
+    ? a.launchedAt < b.launchedAt
+      ? -1
+      : 1
+    : a.instanceId === b.instanceId
+      ? 0
+      : a.instanceId < b.instanceId
+        ? -1
+        : 1;
 
 /**
  * InstanceStore in process memory, with the DynamoDB store's semantics: conditional create,
@@ -64,14 +77,14 @@ export function createMemoryInstanceStore(options: { clock: Clock }): InstanceSt
       const matching = instances
         .all()
         .filter((i) => query.state === undefined || i.state === query.state)
-        .sort((a, b) => compareKeys(byLaunch(a), byLaunch(b)));
+        .sort(launchOrder);
       const page = pageAfter(matching, byLaunch, {
         limit: query.limit,
         descending: false,
         ...(after ? { after } : {}),
       });
       return {
-        instances: page.items.map((i) => structuredClone(i)),
+        instances: page.items.map((i) => copyData(i)),
         ...(page.next ? { next: page.next } : {}),
       };
     },

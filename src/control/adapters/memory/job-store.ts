@@ -2,6 +2,7 @@ import { ConflictError, ValidationError } from "../../domain/errors.ts";
 import { canTransition, type Job, timelineLimit } from "../../domain/job.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { JobPage, JobStore } from "../../ports/job-store.ts";
+import { copyData } from "./copy.ts";
 import { compareKeys, decodeKey, pageAfter } from "./cursor.ts";
 import { patched, versionedRecords } from "./versioned-records.ts";
 
@@ -31,7 +32,7 @@ function page(
     ...(after ? { after } : {}),
   });
   return {
-    jobs: out.items.map((j) => structuredClone(j)),
+    jobs: out.items.map((j) => copyData(j)),
     ...(out.next ? { next: out.next } : {}),
   };
 }
@@ -122,7 +123,7 @@ export function createMemoryJobStore(options: { clock: Clock }): JobStore & {
         .all()
         .filter((j) => j.instanceId === instanceId)
         .sort((a, b) => compareKeys([a.jobId], [b.jobId]))
-        .map((j) => structuredClone(j));
+        .map((j) => copyData(j));
     },
 
     async ping() {},

@@ -1,5 +1,6 @@
 import type { PoolState } from "../../domain/pool-state.ts";
 import type { PoolStateStore } from "../../ports/pool-state-store.ts";
+import { copyData } from "./copy.ts";
 import { versionedRecords } from "./versioned-records.ts";
 
 /** PoolStateStore in process memory, with the DynamoDB store's version-checked `save`. */
@@ -12,7 +13,7 @@ export function createMemoryPoolStateStore(): PoolStateStore {
     async list() {
       return pools
         .all()
-        .map((p) => structuredClone(p))
+        .map((p) => copyData(p))
         .sort((a, b) => a.name.localeCompare(b.name));
     },
     async save(state, expectedVersion) {

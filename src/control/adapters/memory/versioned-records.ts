@@ -1,4 +1,5 @@
 import { ConflictError } from "../../domain/errors.ts";
+import { copyData } from "./copy.ts";
 
 /**
  * Records keyed by id with an optimistic `version`, as the DynamoDB stores keep them: create
@@ -8,15 +9,16 @@ import { ConflictError } from "../../domain/errors.ts";
 export function versionedRecords<T extends { version: number }>() {
   const records = new Map<string, T>();
   const store = (id: string, record: T) => {
-    records.set(id, structuredClone(record));
-    return structuredClone(record);
+    const copy = copyData(record);
+    records.set(id, copy);
+    return copyData(copy);
   };
 
   return {
     /** A copy of the record, or null. */
     get(id: string): T | null {
       const record = records.get(id);
-      return record ? structuredClone(record) : null;
+      return record ? copyData(record) : null;
     },
 
     /** The stored record itself, for checks and filters; never hand it to a caller. */
@@ -32,9 +34,9 @@ export function versionedRecords<T extends { version: number }>() {
     /** Stores a copy of `record` unless `id` is taken; either way returns what is stored. */
     create(id: string, record: T): { created: boolean; stored: T } {
       const existing = records.get(id);
-      if (existing) return { created: false, stored: structuredClone(existing) };
-      records.set(id, structuredClone(record));
-      return { created: true, stored: structuredClone(record) };
+      if (existing) return { created: false, stored: copyData(existing) };
+      records.set(id, copyData(record));
+      return { created: true, stored: copyData(record) };
     },
 
     /** Replaces the record with `next(current)` when it is at `expectedVersion`; a copy back. */

@@ -74,8 +74,9 @@ export function setupRoutes(deps: DashboardDeps, part: "public" | "signed-in") {
         <p>
           GitHub created the App <a href={stored.htmlUrl}>{stored.slug}</a> (id {stored.appId}). Its
           private key and webhook secret are kept in {stored.location}. Next:{" "}
-          <a href={`${stored.htmlUrl}/installations/new`}>install it</a> on your repositories,
-          restart runs-fleet, and go back to the <a href="/ui">dashboard</a>.
+          <a href={`${stored.htmlUrl}/installations/new`}>install it</a> on your repositories, then
+          restart runs-fleet (a restart applies it when the environment names no other App), and go
+          back to the <a href="/ui">dashboard</a>.
         </p>
       </Document>,
     );

@@ -21,8 +21,9 @@ export async function setupPage(deps: DashboardDeps, page: PageContext, baseUrl:
         <p>
           The App <a href={current.htmlUrl}>{current.slug}</a> (id {current.appId}) was created{" "}
           <Time iso={current.savedAt} />; its id, private key and webhook secret are kept in{" "}
-          {current.location}. Install it on your repositories from its page, and restart runs-fleet
-          so it is used.
+          {current.location}. Install it on your repositories from its page, then restart
+          runs-fleet: a restart applies it, as runs-fleet takes the saved App at start whenever its
+          environment names none.
         </p>
       ) : (
         <p>No App has been created from here yet.</p>
