@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Deadlines, not measurements: generous enough for a busy two-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: "forks",
     // Two files at a time even on two cores: most suites wait on servers and agent processes
     // rather than compute (vitest's default would be one file at a time there).

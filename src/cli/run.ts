@@ -40,6 +40,8 @@ interface ExplainLine {
   json: boolean;
   region: string | undefined;
   offline: boolean;
+  /** How long to wait for EC2's spot prices (`--price-timeout`, seconds), when given. */
+  priceTimeoutMs: number | undefined;
 }
 
 /** Reads a command line: the answer for help and mistakes, or the explain line to run. */
@@ -68,11 +70,19 @@ function readLine(argv: readonly string[]): CommandResult | ExplainLine {
     return usageError(`${command} needs the network: run it through runCommand`);
   if (args.length === 0)
     return usageError("explain needs a label, e.g. runs-fleet/cpu=4", explainUsage);
+  let priceTimeoutMs: number | undefined;
+  if (values["price-timeout"] !== undefined) {
+    const seconds = Number(values["price-timeout"]);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 300)
+      return usageError("--price-timeout takes seconds, more than 0 and at most 300", explainUsage);
+    priceTimeoutMs = Math.round(seconds * 1000);
+  }
   return {
     labels: args,
     json: values.json ?? false,
     region: values.region,
     offline: values.offline ?? false,
+    priceTimeoutMs,
   };
 }
 
@@ -104,7 +114,8 @@ export async function runCommand(argv: readonly string[], deps: CliDeps): Promis
   if (line.offline || deps.priceSource === undefined) return explainCommand(line.labels, line);
   const source = await deps.priceSource();
   try {
-    return await explainPricedCommand(line.labels, line, source.spotPrices, deps.priceTimeoutMs);
+    const timeoutMs = line.priceTimeoutMs ?? deps.priceTimeoutMs;
+    return await explainPricedCommand(line.labels, line, source.spotPrices, timeoutMs);
   } finally {
     // The SDK's sockets would otherwise keep the process alive after printing.
     source.close();
@@ -120,6 +131,7 @@ function parse(argv: readonly string[]) {
       json: { type: "boolean" },
       region: { type: "string" },
       offline: { type: "boolean" },
+      "price-timeout": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -52,7 +52,7 @@ stack's EnableSessionManager parameter and the AWS CLI's Session Manager plugin.
 ${accessOptions}`;
 
 /** `runs-fleet explain`'s own help: shown for `explain --help` and after a wrong explain line. */
-export const explainUsage = `usage: runs-fleet explain <label>... [--json] [--region R] [--offline]
+export const explainUsage = `usage: runs-fleet explain <label>... [--json] [--region R] [--offline] [--price-timeout S]
 
 Shows the spec a runs-on label asks for, with every default spelled out, and the instance types
 it resolves to, cheapest first. Labels without the runs-fleet marker are ignored, as GitHub's
@@ -60,7 +60,7 @@ other labels are.
 
 For a spot request, current spot prices (cheapest AZ of each type) are asked of EC2 with your
 own AWS credentials and region setup (RUNS_FLEET_EC2_ENDPOINT overrides the endpoint), and the
-candidates are ordered by them, as the control plane does. When EC2 cannot be reached within 5 s
+candidates are ordered by them, as the control plane does. When EC2 cannot be reached in time
 (no credentials, no network) the output says so and keeps on-demand list-price order.
 
 options:
@@ -68,6 +68,7 @@ options:
                        {"ok":false,"errors":[…]}; each candidate has spotUsdPerHour and spotAz
   --region R           the region used when the label sets none (default us-east-1)
   --offline            do not ask EC2: on-demand list prices only
+  --price-timeout S    how long to wait for EC2's spot prices, in seconds (default 5)
   -h, --help           show this help
 
 exit status: 0 when the label is accepted (or for help), 2 when it is rejected or the command

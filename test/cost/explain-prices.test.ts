@@ -15,6 +15,8 @@ function deps(endpoint: string): CliDeps {
   return {
     env,
     priceSource: async () => ec2PriceSource(env),
+    // A deadline, not a measurement: moto can be slow to answer on a busy machine.
+    priceTimeoutMs: 60_000,
     resolveHost: async () => null,
     exec: () => 2,
   };
@@ -110,6 +112,19 @@ describe("runs-fleet explain when EC2 cannot be reached", () => {
   });
 });
 
+describe("runs-fleet explain --price-timeout", () => {
+  it("takes seconds, more than 0 and at most 300, and says so otherwise", async () => {
+    for (const bad of ["0", "301", "soon"]) {
+      const r = await runCommand(
+        ["explain", label, "--price-timeout", bad],
+        deps("http://127.0.0.1:9"),
+      );
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/--price-timeout takes seconds/);
+    }
+  });
+});
+
 describe.skipIf(!motoAvailable)(
   `runs-fleet explain with EC2's spot prices (moto) ${motoAvailable ? "" : motoSkipReason}`,
   () => {
@@ -138,7 +153,7 @@ describe.skipIf(!motoAvailable)(
     });
 
     it("prints the spot column and where the prices came from (spawned)", async () => {
-      const r = await spawned(["explain", label], {
+      const r = await spawned(["explain", label, "--price-timeout", "60"], {
         ...keys,
         RUNS_FLEET_EC2_ENDPOINT: moto.endpoint,
       });

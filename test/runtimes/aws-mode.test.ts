@@ -55,7 +55,10 @@ describe.skipIf(!motoAvailable)("AWS mode as a process (npm start's Node entry)"
     // A SecureString only the instance's own session may read (the runner policy's condition).
     expect(await aws.parameterOf(instanceId)).toEqual({
       type: "SecureString",
-      tags: { "runs-fleet:reader": `AROAEXAMPLERUNNERROLE:${instanceId}` },
+      tags: {
+        "runs-fleet:reader": `AROAEXAMPLERUNNERROLE:${instanceId}`,
+        "runs-fleet:env": "default",
+      },
     });
     // The admin API answers with the token only, over the same process.
     expect((await fetch(`${base}/api/jobs/${jobId}`)).status).toBe(401);
