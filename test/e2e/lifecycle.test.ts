@@ -111,7 +111,10 @@ describe("end to end, local mode with real agents", () => {
       (j) => j.instanceId !== null && j.instanceId !== first.instanceId,
       30_000,
     );
-    expect(again.reason).toMatch(/ran another job/);
+    // The agent's `completed` and EC2's end of its instance race through different queues;
+    // whichever is applied first sends the job again, GitHub having it still queued.
+    expect(again.reason).toMatch(/ran another job|ended before the job started/);
+    expect(again.retryCount).toBe(0);
     f.github.setJobStatus(jobId, undefined);
     await f.waitForJob(jobId, (j) => j.status === "completed");
   });

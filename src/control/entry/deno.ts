@@ -6,7 +6,7 @@ import { createAwsControlPlane } from "./aws-runtime.ts";
 import { startLoops } from "./loops.ts";
 import { setupTracing } from "./otel.ts";
 import { configurationReport } from "./result.ts";
-import { envWithSavedApp } from "./saved-app.ts";
+import { envWithSavedApp, withAppProblems } from "./saved-app.ts";
 import { loadAwsSettings } from "./settings.ts";
 import { scheduledTick } from "./ticks.ts";
 
@@ -17,10 +17,11 @@ import { scheduledTick } from "./ticks.ts";
  */
 async function main() {
   // With no App in the environment, the one the dashboard's manifest flow saved is used.
-  const env = await envWithSavedApp(Deno.env.toObject(), undefined, { awsOnly: true });
-  const loaded = env.ok
-    ? loadAwsSettings({ env: env.value, readTextFile: (path) => Deno.readTextFileSync(path) })
-    : env;
+  const found = await envWithSavedApp(Deno.env.toObject(), undefined, { awsOnly: true });
+  const loaded = withAppProblems(
+    loadAwsSettings({ env: found.env, readTextFile: (path) => Deno.readTextFileSync(path) }),
+    found.problems,
+  );
   if (!loaded.ok) {
     console.error(configurationReport(loaded.problems));
     Deno.exit(2);

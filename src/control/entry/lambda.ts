@@ -103,9 +103,15 @@ let built: ReturnType<typeof createLambdaHandler> | undefined;
 export async function handler(event: unknown, context: LambdaContext) {
   if (!built) {
     // With no App in the environment, the one the dashboard's manifest flow saved is used.
-    const env = await envWithSavedApp(process.env, undefined, { awsOnly: true });
-    if (!env.ok) throw new Error(configurationReport(env.problems));
-    built = createLambdaHandler(env.value);
+    const found = await envWithSavedApp(process.env, undefined, { awsOnly: true });
+    try {
+      built = createLambdaHandler(found.env);
+    } catch (err) {
+      // Every problem at once: those met looking for the saved App, then the settings' own.
+      if (found.problems.length === 0) throw err;
+      const rest = err instanceof Error ? `\n${err.message}` : "";
+      throw new Error(`${configurationReport(found.problems)}${rest}`);
+    }
   }
   return await built.handler(event, context);
 }

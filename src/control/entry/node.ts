@@ -12,7 +12,7 @@ import { resendQueuedAfterRestart } from "./local-restart.ts";
 import { startLoops } from "./loops.ts";
 import { setupTracing } from "./otel.ts";
 import { configurationReport } from "./result.ts";
-import { envWithSavedApp } from "./saved-app.ts";
+import { envWithSavedApp, withAppProblems } from "./saved-app.ts";
 import { type LocalSettings, loadSettings } from "./settings.ts";
 
 /** Local mode: its ports through the one composition, queued jobs re-sent, and its banner. */
@@ -43,9 +43,10 @@ async function startLocal(settings: LocalSettings, logger: Logger, clock: Clock)
 export async function main(env: Record<string, string | undefined> = process.env) {
   // With no App in the environment, the one the dashboard's manifest flow saved is used.
   const withApp = await envWithSavedApp(env);
-  const loaded = withApp.ok
-    ? loadSettings({ env: withApp.value, readTextFile: (path) => readFileSync(path, "utf8") })
-    : withApp;
+  const loaded = withAppProblems(
+    loadSettings({ env: withApp.env, readTextFile: (path) => readFileSync(path, "utf8") }),
+    withApp.problems,
+  );
   if (!loaded.ok) {
     console.error(configurationReport(loaded.problems));
     process.exit(2);

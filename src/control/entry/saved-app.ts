@@ -6,7 +6,7 @@ import {
 import { createFileAppCredentialsStore } from "../adapters/local/file-app-credentials.ts";
 import type { SavedAppCredentials } from "../ports/app-manifest.ts";
 import { type Env, readVariable } from "./config.ts";
-import { failed, ok, type Result } from "./result.ts";
+import { failed, type Result } from "./result.ts";
 import { envNamesApp, withSavedApp } from "./saved-app-env.ts";
 import { loadSettings, type Settings, type SettingsSource } from "./settings.ts";
 
@@ -61,20 +61,27 @@ export async function envWithSavedApp(
   given: Env,
   read: SavedAppReader = savedAppReader(),
   o: { awsOnly?: boolean } = {},
-): Promise<Result<Env>> {
+): Promise<{ env: Env; problems: string[] }> {
   const env: Env = o.awsOnly
     ? { ...given, RUNS_FLEET_MODE: given.RUNS_FLEET_MODE || "aws" }
     : given;
   const where = envNamesApp(env) ? null : appLocation(env);
   // A bad variable is reported when the settings are loaded, with every other problem.
-  if (!where) return ok(given);
+  if (!where) return { env: given, problems: [] };
   try {
-    return ok(withSavedApp(given, await read(where)));
+    return { env: withSavedApp(given, await read(where)), problems: [] };
   } catch (err) {
+    // Not a reason to stop here: the settings load lists this with every other problem.
     const place = where.mode === "local" ? "the data directory" : "Secrets Manager";
     const reason = err instanceof Error ? err.message : String(err);
-    return failed([`cannot read the GitHub App saved in ${place}: ${reason}`]);
+    return { env: given, problems: [`cannot read the GitHub App saved in ${place}: ${reason}`] };
   }
+}
+
+/** A settings load with the problems met while looking for the saved App, all in one list. */
+export function withAppProblems<T>(loaded: Result<T>, problems: readonly string[]): Result<T> {
+  if (problems.length === 0) return loaded;
+  return failed([...problems, ...(loaded.ok ? [] : loaded.problems)]);
 }
 
 /**
@@ -85,6 +92,6 @@ export async function loadSettingsWithSavedApp(
   source: SettingsSource,
   read: SavedAppReader = savedAppReader(),
 ): Promise<Result<Settings>> {
-  const env = await envWithSavedApp(source.env, read, { awsOnly: source.awsOnly ?? false });
-  return env.ok ? loadSettings({ ...source, env: env.value }) : env;
+  const found = await envWithSavedApp(source.env, read, { awsOnly: source.awsOnly ?? false });
+  return withAppProblems(loadSettings({ ...source, env: found.env }), found.problems);
 }
