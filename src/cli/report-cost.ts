@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import * as v from "valibot";
 import type { CommandResult } from "./explain.ts";
 
 /** What `report cost` needs from outside: the environment and the network. */
@@ -34,16 +35,19 @@ function parse(argv: readonly string[]) {
   });
 }
 
+const RefusalSchema = v.object({ error: v.string() });
+
 /** The admin API's own words for a refusal (`{"error": …}`). */
 async function refusal(res: Response): Promise<string> {
   const text = await res.text().catch(() => "");
+  let raw: unknown;
   try {
-    const body = JSON.parse(text) as { error?: unknown };
-    if (typeof body.error === "string") return body.error;
+    raw = JSON.parse(text);
   } catch {
-    // not JSON: fall through to the status
+    return "no details given";
   }
-  return "no details given";
+  const body = v.safeParse(RefusalSchema, raw);
+  return body.success ? body.output.error : "no details given";
 }
 
 /**
