@@ -65,6 +65,8 @@ export function buildPlane(
     scheduleClock?: Clock;
     /** The dashboard's GitHub App manifest flow. */
     appSetup?: AppSetup;
+    /** More environment variables for the settings. */
+    env?: Record<string, string>;
   } = {},
 ) {
   const settings = testSettings({
@@ -73,6 +75,7 @@ export function buildPlane(
     ...(options.batchWindowMs === undefined
       ? {}
       : { RUNS_FLEET_BATCH_WINDOW_MS: String(options.batchWindowMs) }),
+    ...options.env,
   });
   if (options.pools) settings.pools = options.pools;
   const { config } = settings;

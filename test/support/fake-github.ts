@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { verifyAppJwt } from "./fake-github-auth.ts";
 import { generateAppKey } from "./fake-github-keys.ts";
+import { createFakeOAuth } from "./fake-github-oauth.ts";
 import { appRoute, installationRoute } from "./fake-github-routes.ts";
 import {
   type FakeInstallation,
@@ -104,6 +105,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}) {
   };
   const faults: Fault[] = [];
   const calls: Call[] = [];
+  const oauth = createFakeOAuth();
 
   const authenticate = (req: IncomingMessage): Who | Reply => {
     const [scheme, value] = (req.headers.authorization ?? "").split(" ");
@@ -170,6 +172,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}) {
     } catch {
       body = {};
     }
+    const signIn = oauth.route(method, path, req.headers.authorization, body);
+    if (signIn) {
+      calls.push({ method, path, query: url.searchParams, auth: "none", status: signIn.status });
+      res.writeHead(signIn.status, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(signIn.body));
+      return;
+    }
     // The manifest code exchange needs no authentication: the single-use code is the proof.
     const conversion = /^\/app-manifests\/([^/]+)\/conversions$/.exec(path);
     if (method === "POST" && conversion) {
@@ -220,6 +229,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}) {
     calls,
     /** Every secret handed out (installation tokens, JIT configs, registration tokens). */
     secrets: state.secrets,
+    /** GitHub's OAuth web flow (sign-in with GitHub): clients, codes, memberships. */
+    oauth,
     /** A code the manifest flow would hand back for `owner`; single use. */
     addManifestCode(code: string, owner = "octo-org") {
       manifestCodes.set(code, owner);

@@ -346,6 +346,7 @@ export function composeControlPlane(
       );
     },
     ...(wiring.appSetup ? { appSetup: wiring.appSetup } : {}),
+    ...(settings.config.githubSignIn ? { githubSignIn: settings.config.githubSignIn } : {}),
   });
   const slo = createSloService({ jobs: ports.jobs, clock, metrics });
   const app = createApp({

@@ -53,6 +53,17 @@ export interface CommonConfig {
   jobRetentionSeconds: number;
   otlpEndpoint: string | undefined;
   serviceName: string;
+  /** Dashboard sign-in with GitHub (the App's OAuth client) for members of `org` (or its `team`). */
+  githubSignIn:
+    | {
+        clientId: string;
+        clientSecret: string;
+        org: string;
+        team?: string;
+        apiUrl: string;
+        serverUrl: string;
+      }
+    | undefined;
 }
 
 /** Local mode: secrets left unset are generated and kept in the data dir; queues are embedded. */

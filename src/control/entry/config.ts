@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { serverUrlFor } from "../adapters/github/config.ts";
 import type { AwsConfig, CommonConfig, Config } from "./config-types.ts";
 import {
   Count,
@@ -91,6 +92,17 @@ const EnvSchema = v.object({
     v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
     "runs-fleet",
   ),
+  RUNS_FLEET_GITHUB_CLIENT_ID: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,100}$/))),
+  RUNS_FLEET_GITHUB_CLIENT_SECRET: v.optional(v.pipe(v.string(), v.minLength(1))),
+  RUNS_FLEET_DASHBOARD_GITHUB_ORG: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,39}$/, "must be an organisation login")),
+  ),
+  RUNS_FLEET_DASHBOARD_GITHUB_TEAM: v.optional(
+    v.pipe(v.string(), v.regex(/^[\w.-]{1,100}$/, "must be a team slug")),
+  ),
+  // Also read by the GitHub App's settings; here for where sign-in with GitHub goes.
+  RUNS_FLEET_GITHUB_API_URL: v.optional(Url, "https://api.github.com"),
+  RUNS_FLEET_GITHUB_SERVER_URL: v.optional(Url),
   OTEL_EXPORTER_OTLP_ENDPOINT: v.optional(Url),
   OTEL_SERVICE_NAME: v.optional(v.string(), "runs-fleet"),
 });
@@ -132,6 +144,7 @@ export function parseConfig(env: Env): Result<Config> {
   if (readVariable(env, "RUNS_FLEET_MODE") === "aws")
     for (const name of awsRequired)
       if (input[name] === undefined) problems.push(`${name}: required when RUNS_FLEET_MODE=aws`);
+  problems.push(...githubSignInProblems(input));
   if (!parsed.success) return failed(problems);
   const e = parsed.output;
   const region = e.AWS_REGION ?? e.RUNS_FLEET_REGIONS?.[0] ?? "us-east-1";
@@ -158,6 +171,23 @@ export function parseConfig(env: Env): Result<Config> {
     runnerRoleId: e.RUNS_FLEET_RUNNER_ROLE_ID,
   };
   return ok(aws);
+}
+
+/** The GitHub sign-in variables go together: the client id, its secret and the organisation. */
+const githubSignInVariables = [
+  "RUNS_FLEET_GITHUB_CLIENT_ID",
+  "RUNS_FLEET_GITHUB_CLIENT_SECRET",
+  "RUNS_FLEET_DASHBOARD_GITHUB_ORG",
+] as const satisfies readonly Variable[];
+
+/** A half-configured GitHub sign-in is refused rather than silently left off. */
+function githubSignInProblems(input: Record<string, string>): string[] {
+  const set = githubSignInVariables.filter((name) => input[name] !== undefined);
+  const wanted = set.length > 0 || input.RUNS_FLEET_DASHBOARD_GITHUB_TEAM !== undefined;
+  if (!wanted || set.length === githubSignInVariables.length) return [];
+  return githubSignInVariables
+    .filter((name) => input[name] === undefined)
+    .map((name) => `${name}: required for sign-in with GitHub`);
 }
 
 /** The settings both modes share, from the parsed variables. */
@@ -212,5 +242,20 @@ function commonConfig(e: ParsedEnv, region: string, regions: string[]): CommonCo
     jobRetentionSeconds: Math.round(e.RUNS_FLEET_JOB_RETENTION_DAYS * 86400),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: e.OTEL_SERVICE_NAME,
+    githubSignIn:
+      e.RUNS_FLEET_GITHUB_CLIENT_ID &&
+      e.RUNS_FLEET_GITHUB_CLIENT_SECRET &&
+      e.RUNS_FLEET_DASHBOARD_GITHUB_ORG
+        ? {
+            clientId: e.RUNS_FLEET_GITHUB_CLIENT_ID,
+            clientSecret: e.RUNS_FLEET_GITHUB_CLIENT_SECRET,
+            org: e.RUNS_FLEET_DASHBOARD_GITHUB_ORG,
+            apiUrl: e.RUNS_FLEET_GITHUB_API_URL,
+            serverUrl: e.RUNS_FLEET_GITHUB_SERVER_URL ?? serverUrlFor(e.RUNS_FLEET_GITHUB_API_URL),
+            ...(e.RUNS_FLEET_DASHBOARD_GITHUB_TEAM
+              ? { team: e.RUNS_FLEET_DASHBOARD_GITHUB_TEAM }
+              : {}),
+          }
+        : undefined,
   };
 }

@@ -8,6 +8,7 @@ import type { CircuitService } from "../../services/common/circuits.ts";
 import type { ConfigSnapshot } from "../../services/config/active-config.ts";
 import type { Sessions } from "../session.ts";
 import type { AppSetup } from "./app-setup.ts";
+import type { GitHubSignIn } from "./github-sign-in.ts";
 
 /** A pool as the Pools page shows it (the pools service's status, when pools exist). */
 export interface PoolRow {
@@ -46,6 +47,8 @@ export interface DashboardDeps {
   dlqDepths?: () => Promise<Array<{ name: string; depth: number }>>;
   /** Creating the GitHub App from the browser (manifest flow). */
   appSetup?: AppSetup;
+  /** Sign-in with GitHub for members of an org or team; absent, only the admin token signs in. */
+  githubSignIn?: GitHubSignIn;
   /** How often the live stream looks for changes (default 2 s). */
   liveIntervalMs?: number;
 }

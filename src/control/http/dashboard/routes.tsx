@@ -10,6 +10,7 @@ import { timingSafeEqual } from "../signature.ts";
 import { appCss, appJs } from "./assets.ts";
 import { requestIdOf, sessionOf } from "./auth.ts";
 import type { DashboardDeps } from "./deps.ts";
+import { githubSignInRoutes } from "./github-sign-in.ts";
 import { Document, type PageContext } from "./layout.tsx";
 import { liveEvents } from "./live.ts";
 import { auditPage } from "./pages/audit.tsx";
@@ -21,7 +22,7 @@ import { jobPage } from "./pages/job.tsx";
 import { JobFilter, jobsPage } from "./pages/jobs.tsx";
 import { overviewPage } from "./pages/overview.tsx";
 import { poolsPage } from "./pages/pools.tsx";
-import { confirmForm, signInForm } from "./pages/sign-in.tsx";
+import { confirmForm, signedInPage, signInForm } from "./pages/sign-in.tsx";
 import { setupRoutes } from "./setup-routes.tsx";
 import { safeBack, uiActions } from "./ui-actions.ts";
 
@@ -74,7 +75,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
   app.get("/ui/sign-in", async (c) => {
     const next = safeBack(c.req.query("next"));
     if (await sessionOf(c, deps.sessions)) return c.redirect(next, 303);
-    return html(c, "Sign in", signInForm({ next }));
+    return html(c, "Sign in", signInForm({ next, github: !!deps.githubSignIn }));
   });
   app.post("/ui/sign-in", async (c) => {
     const form = await c.req.parseBody();
@@ -85,7 +86,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
       return html(
         c,
         "Sign in",
-        signInForm({ next, error: "That is not the admin token." }),
+        signInForm({ next, error: "That is not the admin token.", github: !!deps.githubSignIn }),
         undefined,
         401,
       );
@@ -100,6 +101,17 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
     });
     return c.redirect(next, 303);
   });
+  if (deps.githubSignIn)
+    app.route(
+      "/",
+      githubSignInRoutes(
+        deps,
+        deps.githubSignIn,
+        (c, error) =>
+          html(c, "Sign in", signInForm({ next: "/ui", error, github: true }), undefined, 403),
+        (c, next, login) => html(c, "Signed in", signedInPage({ next, actor: login })),
+      ),
+    );
   app.route("/", setupRoutes(deps, "public"));
 
   // Everything below needs a session; state changes also the session's CSRF token.

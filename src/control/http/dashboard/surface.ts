@@ -26,6 +26,7 @@ export interface AdminSurfaceDeps extends Omit<AdminActionDeps, "audit"> {
   costReport?: DashboardDeps["costReport"];
   dlqDepths?: DashboardDeps["dlqDepths"];
   appSetup?: AppSetup;
+  githubSignIn?: DashboardDeps["githubSignIn"];
   githubUrl?: string;
   liveIntervalMs?: number;
 }
@@ -58,6 +59,7 @@ export function adminSurface(deps: AdminSurfaceDeps) {
     ...(deps.costReport ? { costReport: deps.costReport } : {}),
     ...(deps.dlqDepths ? { dlqDepths: deps.dlqDepths } : {}),
     ...(deps.appSetup ? { appSetup: deps.appSetup } : {}),
+    ...(deps.githubSignIn ? { githubSignIn: deps.githubSignIn } : {}),
     ...(deps.liveIntervalMs ? { liveIntervalMs: deps.liveIntervalMs } : {}),
   });
   return { audit, actions, sessions, dashboard, routes: actionRoutes({ actions, audit }) };

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 
-/** The sign-in form: the admin token once, in a POST body (never in a URL). */
-export function signInForm(props: { next: string; error?: string }) {
+/** The sign-in form: the admin token once, in a POST body (never in a URL); GitHub if offered. */
+export function signInForm(props: { next: string; error?: string; github?: boolean }) {
   return (
     <form method="post" action="/ui/sign-in" class="sign-in">
       {props.error ? (
@@ -16,6 +16,13 @@ export function signInForm(props: { next: string; error?: string }) {
       </label>
       <button type="submit">Sign in</button>
       <p class="muted">The token `npm start` printed (local mode), or RUNS_FLEET_ADMIN_TOKEN.</p>
+      {props.github ? (
+        <p>
+          <a class="button" href={`/ui/sign-in/github?next=${encodeURIComponent(props.next)}`}>
+            Sign in with GitHub
+          </a>
+        </p>
+      ) : null}
     </form>
   );
 }
@@ -35,5 +42,15 @@ export function confirmForm(props: {
       <input type="hidden" name="confirmed" value="1" />
       <button type="submit">Confirm</button> <a href={props.fields.back ?? "/ui"}>Cancel</a>
     </form>
+  );
+}
+
+/** After a GitHub sign-in: moves on from a page of ours, so the new Strict cookie goes along. */
+export function signedInPage(props: { next: string; actor: string }) {
+  return (
+    <p>
+      <meta http-equiv="refresh" content={`0;url=${props.next}`} />
+      Signed in as {props.actor}. <a href={props.next}>Continue</a>
+    </p>
   );
 }
