@@ -8,7 +8,6 @@ import type { CircuitService } from "../../services/common/circuits.ts";
 import type { ConfigSnapshot } from "../../services/config/active-config.ts";
 import type { Sessions } from "../session.ts";
 import type { AppSetup } from "./app-setup.ts";
-import type { GitHubSignIn } from "./github-sign-in.ts";
 
 /** A pool as the Pools page shows it (the pools service's status, when pools exist). */
 export interface PoolRow {
@@ -51,4 +50,19 @@ export interface DashboardDeps {
   githubSignIn?: GitHubSignIn;
   /** How often the live stream looks for changes (default 2 s). */
   liveIntervalMs?: number;
+}
+
+/** Sign-in with GitHub (OAuth through the GitHub App's client), for members of an org or team. */
+export interface GitHubSignIn {
+  clientId: string;
+  clientSecret: string;
+  org: string;
+  /** A team slug in `org`; when set, only its active members may sign in. */
+  team?: string;
+  /** GitHub's web address (authorize, token exchange), e.g. https://github.com. */
+  serverUrl: string;
+  /** GitHub's REST API, e.g. https://api.github.com. */
+  apiUrl: string;
+  /** Injected in tests; the runtime's fetch otherwise. */
+  fetch?: typeof fetch;
 }

@@ -3,23 +3,8 @@ import { setCookie } from "hono/cookie";
 import * as v from "valibot";
 import { isLoopback, sessionCookie } from "../session.ts";
 import { requestIdOf } from "./auth.ts";
-import type { DashboardDeps } from "./deps.ts";
+import type { DashboardDeps, GitHubSignIn } from "./deps.ts";
 import { safeBack } from "./ui-actions.ts";
-
-/** Sign-in with GitHub (OAuth through the GitHub App's client), for members of an org or team. */
-export interface GitHubSignIn {
-  clientId: string;
-  clientSecret: string;
-  org: string;
-  /** A team slug in `org`; when set, only its active members may sign in. */
-  team?: string;
-  /** GitHub's web address (authorize, token exchange), e.g. https://github.com. */
-  serverUrl: string;
-  /** GitHub's REST API, e.g. https://api.github.com. */
-  apiUrl: string;
-  /** Injected in tests; the runtime's fetch otherwise. */
-  fetch?: typeof fetch;
-}
 
 /** How long a sign-in may take between leaving for GitHub and coming back. */
 const stateTtlMs = 10 * 60 * 1000;
