@@ -1,10 +1,10 @@
-import { createHmac } from "node:crypto";
 import { FleetTag } from "../control/domain/launch-slot.ts";
 import type { EventQueue } from "../control/ports/event-queue.ts";
 import type { RunnerConfigStore } from "../control/ports/runner-config-store.ts";
 import type { SimEc2, SimInstance } from "./ec2.ts";
 import type { Engine } from "./engine.ts";
 import type { SimGitHub } from "./github.ts";
+import { signBody } from "./signature.ts";
 
 /** What the agent of one instance holds once it has its runner config. */
 interface AgentState {
@@ -44,10 +44,8 @@ export function createSimAgents(o: {
       at: new Date(clock.now()).toISOString(),
       ...event,
     });
-    // The same HMAC-SHA256 as the agent's Web Crypto signing, computed synchronously: the harness
-    // saves a thread-pool round trip per event; the consumer still verifies every signature.
-    const signature = createHmac("sha256", Buffer.from(a.key, "hex")).update(body).digest("hex");
-    await o.events().send(body, { signature });
+    // The consumer verifies every signature, as it does an agent's.
+    await o.events().send(body, { signature: signBody(a.key, body) });
   };
 
   const heartbeat = async (i: SimInstance, a: AgentState) => {

@@ -35,6 +35,7 @@ import {
 import { createScheduler } from "../control/services/scheduling/scheduler.ts";
 import { silentLogger } from "../shared/logger.ts";
 import type { Engine } from "./engine.ts";
+import { verifyBody } from "./signature.ts";
 
 /** A launch batch closes on the next microtask: one virtual instant is one batch window. */
 const sameInstant: Schedule = (fn) => {
@@ -111,8 +112,9 @@ export function createSimPlane(o: PlaneOptions) {
     // retention: the tables stay the size of their live part, so a week costs a week's work.
     expireBy: "sweep",
     retentionMs: 3_600_000,
-    // Sweeps at the pace of the coarse heartbeats rather than every 30 s.
-    everyMs: { expire: 60_000, heartbeats: 120_000, metrics: 300_000, pools: 60_000 },
+    // Sweeps at the pace of the coarse heartbeats rather than every 30 s; records an hour old
+    // are expired every 5 minutes rather than each hour.
+    everyMs: { expire: 300_000, heartbeats: 120_000, metrics: 300_000, pools: 60_000 },
   });
   const definitions = createStaticPoolDefinitions(o.pools ?? []);
   const pools = o.pools?.length
@@ -187,7 +189,7 @@ export function createSimPlane(o: PlaneOptions) {
     ...(o.limits ? { capacity: { limits: o.limits, locks, jobs, clock } } : {}),
     ...(pools ? { assignToPool: pools.assigner({ jobs, github: o.github, runnerConfigs }) } : {}),
   });
-  const consumer = createEventsConsumer({ ...lifecycle, events });
+  const consumer = createEventsConsumer({ ...lifecycle, events, verifySignature: verifyBody });
   const housekeeping = createHousekeeping({
     jobs,
     instances,

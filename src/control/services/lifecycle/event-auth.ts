@@ -26,6 +26,23 @@ export type Admission =
   | { ok: true; instance: Instance | null }
   | { ok: false; reason: RejectReason; detail: string };
 
+/**
+ * Checks an agent event's signature: HMAC-SHA256 of the body under the instance's key. The
+ * default is the shared Web Crypto check every runtime has; a Node-only caller may pass an
+ * equivalent synchronous one (the simulator does, to skip a thread-pool round trip per event).
+ */
+export type SignatureCheck = (
+  keyHex: string,
+  body: string,
+  signature: string,
+) => Promise<boolean> | boolean;
+
+/** What admission reads: the instance an event names, and optionally the signature check. */
+export interface AdmissionDeps {
+  instances: Pick<InstanceStore, "get">;
+  verifySignature?: SignatureCheck;
+}
+
 /** A role session of an instance profile: SQS's `SenderId` is `<role-id>:<instance-id>`. */
 const instanceSession = /^[A-Z0-9]+:(i-[0-9a-f]+)$/;
 
@@ -37,7 +54,7 @@ const instanceSession = /^[A-Z0-9]+:(i-[0-9a-f]+)$/;
  * the signature is the check that holds everywhere).
  */
 export async function admitEvent(
-  deps: { instances: Pick<InstanceStore, "get"> },
+  deps: AdmissionDeps,
   m: ReceivedEvent,
   parsed: FleetEvent,
   from: EventSource,
@@ -52,7 +69,7 @@ export async function admitEvent(
 }
 
 async function admitAgentEvent(
-  deps: { instances: Pick<InstanceStore, "get"> },
+  deps: AdmissionDeps,
   m: ReceivedEvent,
   e: AgentEvent,
 ): Promise<Admission> {
@@ -65,7 +82,8 @@ async function admitAgentEvent(
   const key = instance?.eventKey;
   if (!key || !EVENT_KEY_PATTERN.test(key))
     return refuse("unknown_instance", "no event key is known for the instance it names");
-  if (!(await verifyEventSignature(key, m.body, signature)))
+  const verify = deps.verifySignature ?? verifyEventSignature;
+  if (!(await verify(key, m.body, signature)))
     return refuse("bad_signature", "the signature is not the named instance's");
   return { ok: true, instance };
 }

@@ -7,7 +7,7 @@ import { retryDelay } from "../common/retry.ts";
 import type { Settle } from "../common/settle.ts";
 import { onAgentCompleted } from "./completion.ts";
 import type { LifecycleDeps } from "./deps.ts";
-import { admitEvent, clampToReceiveTime } from "./event-auth.ts";
+import { admitEvent, clampToReceiveTime, type SignatureCheck } from "./event-auth.ts";
 import { inEventTrace } from "./event-trace.ts";
 import { type EventSource, instanceOf, parseFleetEvent } from "./fleet-event.ts";
 import { onInstanceGone } from "./instance-gone.ts";
@@ -29,6 +29,8 @@ export function createEventsConsumer(
     ec2Events?: EventQueue;
     /** Where an unreadable agents'-queue message goes (the EC2 queue's own DLQ takes its own). */
     deadLetter?(body: string, error: string): Promise<void>;
+    /** The agent-event signature check (default: the shared Web Crypto one). */
+    verifySignature?: SignatureCheck;
   },
 ) {
   const { instances, logger, metrics } = deps;
