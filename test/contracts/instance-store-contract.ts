@@ -100,5 +100,43 @@ export function instanceStoreContract(
       expect(all.instances.map((i) => i.instanceId)).toEqual(["i-8", "i-6", "i-7", "i-5"]);
       await expect(s.list({ limit: 1, cursor: "%%%" })).rejects.toBeInstanceOf(ValidationError);
     });
+
+    it("lists only pool members, of one pool when named, following every page", async () => {
+      const s = await store();
+      const at = (sec: number) => `2026-03-01T00:00:0${sec}.000Z`;
+      await s.create(sampleInstance("i-10", { state: "running", launchedAt: at(0) }));
+      await s.create(sampleInstance("i-11", { state: "running", pool: "fast", launchedAt: at(1) }));
+      await s.create(sampleInstance("i-12", { state: "running", launchedAt: at(2) }));
+      await s.create(sampleInstance("i-13", { state: "running", pool: "slow", launchedAt: at(3) }));
+      await s.create(sampleInstance("i-14", { state: "standby", pool: "fast", launchedAt: at(4) }));
+      await s.create(sampleInstance("i-15", { state: "running", pool: "fast", launchedAt: at(5) }));
+      // Pages may come back short (a filter applies after a page is read): follow `next`.
+      const every = async (query: Parameters<InstanceStore["list"]>[0]) => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await s.list({ ...query, ...(cursor ? { cursor } : {}) });
+          ids.push(...page.instances.map((i) => i.instanceId));
+          cursor = page.next;
+        } while (cursor);
+        return ids;
+      };
+      expect(await every({ state: "running", limit: 2, pool: {} })).toEqual([
+        "i-11",
+        "i-13",
+        "i-15",
+      ]);
+      expect(await every({ state: "running", limit: 2, pool: { name: "fast" } })).toEqual([
+        "i-11",
+        "i-15",
+      ]);
+      // A listing of every state is a scan: ordered within a page only.
+      expect((await every({ limit: 2, pool: { name: "fast" } })).sort()).toEqual([
+        "i-11",
+        "i-14",
+        "i-15",
+      ]);
+      expect(await every({ state: "running", limit: 2, pool: { name: "none" } })).toEqual([]);
+    });
   });
 }

@@ -14,9 +14,14 @@ export interface InstanceStore {
   heartbeat(instanceId: string, at: string): Promise<void>;
   /** Deletes an instance record (retention where the table has no TTL); ConflictError if it moved. */
   remove(instanceId: string, expectedVersion: number): Promise<void>;
-  /** Instances in one state (or all), oldest launch first. */
+  /**
+   * Instances in one state (or all), oldest launch first; with `pool`, only pool members (of
+   * `pool.name` when given). A page may hold fewer than `limit` even when more follow: go on
+   * while there is a `next`.
+   */
   list(query: {
     state?: InstanceLifeState;
+    pool?: { name?: string };
     limit: number;
     cursor?: string;
   }): Promise<{ instances: Instance[]; next?: string }>;

@@ -88,17 +88,22 @@ export function createDynamoInstanceStore(options: {
     remove: records.remove,
 
     async list(query) {
+      const filter = poolFilter(query.pool);
       const request = query.state
         ? {
             query: {
               TableName: tableName,
               IndexName: "by-state",
               KeyConditionExpression: "#s = :s",
-              ExpressionAttributeNames: { "#s": "state" },
-              ExpressionAttributeValues: { ":s": query.state },
+              ...filter,
+              ExpressionAttributeNames: { "#s": "state", ...filter?.ExpressionAttributeNames },
+              ExpressionAttributeValues: {
+                ":s": query.state,
+                ...filter?.ExpressionAttributeValues,
+              },
             },
           }
-        : { scan: { TableName: tableName } };
+        : { scan: { TableName: tableName, ...filter } };
       const { items, next } = await readPage(doc, request, {
         limit: query.limit,
         cursor: query.cursor,
@@ -111,4 +116,24 @@ export function createDynamoInstanceStore(options: {
       return { instances: items, ...(next ? { next } : {}) };
     },
   };
+}
+
+/**
+ * The filter that keeps pool members (of one pool when named). DynamoDB applies it after the
+ * page's `Limit` is read, so a page may come back short with a `next`; it saves sending the
+ * records of every other instance back.
+ */
+function poolFilter(pool: { name?: string } | undefined) {
+  if (!pool) return undefined;
+  return pool.name === undefined
+    ? {
+        FilterExpression: "attribute_type(#p, :string)",
+        ExpressionAttributeNames: { "#p": "pool" },
+        ExpressionAttributeValues: { ":string": "S" },
+      }
+    : {
+        FilterExpression: "#p = :pool",
+        ExpressionAttributeNames: { "#p": "pool" },
+        ExpressionAttributeValues: { ":pool": pool.name },
+      };
 }

@@ -28,7 +28,7 @@ const launchOrder = (a: Instance, b: Instance) =>
  */
 export function createMemoryInstanceStore(options: { clock: Clock }): InstanceStore {
   const { clock } = options;
-  const instances = versionedRecords<Instance>();
+  const instances = versionedRecords<Instance>({ indexBy: (i) => i.state });
   const conflict = (id: string, version: number) =>
     `instance ${id} changed since version ${version}`;
 
@@ -74,9 +74,14 @@ export function createMemoryInstanceStore(options: { clock: Clock }): InstanceSt
         after = decodeKey(query.cursor, 2);
         if (!after) throw new ValidationError("invalid cursor");
       }
-      const matching = instances
-        .all()
-        .filter((i) => query.state === undefined || i.state === query.state)
+      const matching = (
+        query.state === undefined ? instances.all() : instances.grouped(query.state)
+      )
+        .filter(
+          (i) =>
+            query.pool === undefined ||
+            (i.pool !== null && (query.pool.name === undefined || i.pool === query.pool.name)),
+        )
         .sort(launchOrder);
       const page = pageAfter(matching, byLaunch, {
         limit: query.limit,

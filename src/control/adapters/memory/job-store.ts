@@ -47,7 +47,7 @@ export function createMemoryJobStore(options: { clock: Clock }): JobStore & {
   size(): number;
 } {
   const { clock } = options;
-  const jobs = versionedRecords<Job>();
+  const jobs = versionedRecords<Job>({ indexBy: (j) => j.status });
   const iso = () => new Date(clock.now()).toISOString();
 
   return {
@@ -90,16 +90,12 @@ export function createMemoryJobStore(options: { clock: Clock }): JobStore & {
     },
 
     async list(query) {
-      const matching = jobs
-        .all()
-        .filter((j) => query.status === undefined || j.status === query.status);
+      const matching = query.status === undefined ? jobs.all() : jobs.grouped(query.status);
       return page([...matching], query, true);
     },
 
     async listUpdatedBefore(query) {
-      const matching = jobs
-        .all()
-        .filter((j) => j.status === query.status && j.updatedAt < query.updatedBefore);
+      const matching = jobs.grouped(query.status).filter((j) => j.updatedAt < query.updatedBefore);
       return page([...matching], query, false);
     },
 

@@ -2,8 +2,8 @@ import type { Instance } from "../../domain/instance.ts";
 import { memberStates } from "../../domain/pool-members.ts";
 import type { InstanceStore } from "../../ports/instance-store.ts";
 
-/** Most records read per state when listing pool members. */
-const scanLimit = 1000;
+/** Most pages (of up to 100 records each) read per state when listing pool members. */
+const pageLimit = 10;
 
 /** Every live pool instance (of `pool`, or of any pool), from the instances table's state index. */
 export async function listMembers(
@@ -13,14 +13,20 @@ export async function listMembers(
   const out: Instance[] = [];
   for (const state of memberStates) {
     let cursor: string | undefined;
-    let read = 0;
+    let pages = 0;
     do {
-      const page = await instances.list({ state, limit: 100, ...(cursor ? { cursor } : {}) });
-      read += page.instances.length;
+      const page = await instances.list({
+        state,
+        limit: 100,
+        pool: pool === undefined ? {} : { name: pool },
+        ...(cursor ? { cursor } : {}),
+      });
+      pages++;
+      // Checked again: the store's filter is what saves reading, this is what decides.
       for (const i of page.instances)
         if (i.pool !== null && (pool === undefined || i.pool === pool)) out.push(i);
       cursor = page.next;
-    } while (cursor && read < scanLimit);
+    } while (cursor && pages < pageLimit);
   }
   return out;
 }
