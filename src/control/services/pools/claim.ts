@@ -43,7 +43,11 @@ export async function claimMember(
   const provider =
     idle.length > 0 ? await providerView(deps.compute, { pool, instanceIds: idle }) : undefined;
   const members = records.map((i) => classifyMember(i, now, deps.health, provider));
-  const pick = (role: string) => members.filter((m) => m.role === role).map((m) => m.instance);
+  const pick = (role: string) =>
+    spread(
+      members.filter((m) => m.role === role).map((m) => m.instance),
+      jobId,
+    );
   for (const candidate of [...pick("hot"), ...pick("starting")]) {
     const won = await take(deps, candidate, { jobId, traceparent, state: "pending" });
     if (won) return { instance: won, from: "hot" };
@@ -69,6 +73,19 @@ export async function claimMember(
     }
   }
   return null;
+}
+
+/**
+ * The candidates, starting at a place the job id picks: jobs claiming at the same moment (a
+ * matrix, or several replicas) try different members first instead of all racing for the first
+ * one and losing one conditional write after another.
+ */
+function spread<T>(candidates: readonly T[], jobId: string): T[] {
+  if (candidates.length < 2) return [...candidates];
+  let hash = 0;
+  for (let i = 0; i < jobId.length; i++) hash = (hash * 31 + jobId.charCodeAt(i)) >>> 0;
+  const at = hash % candidates.length;
+  return [...candidates.slice(at), ...candidates.slice(0, at)];
 }
 
 async function take(
