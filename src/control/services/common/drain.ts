@@ -43,6 +43,13 @@ export async function drainQueue<M extends { messageId: string }, O extends stri
     number
   >;
   const running = new Set<Promise<void>>();
+  // Woken whenever a handling ends. Cheaper than `Promise.race(running)`, which attaches a
+  // handler to every message in flight each time a slot is awaited.
+  let freed: (() => void) | null = null;
+  const slotFreed = () =>
+    new Promise<void>((resolve) => {
+      freed = resolve;
+    });
   /** The last handling of each key, so the next message with that key waits for it. */
   const tails = new Map<string, Promise<void>>();
 
@@ -64,6 +71,9 @@ export async function drainQueue<M extends { messageId: string }, O extends stri
       .finally(() => {
         running.delete(p);
         if (key !== null && tails.get(key) === p) tails.delete(key);
+        const wake = freed;
+        freed = null;
+        wake?.();
       });
     running.add(p);
     if (key !== null) tails.set(key, p);
@@ -72,13 +82,13 @@ export async function drainQueue<M extends { messageId: string }, O extends stri
   while (clock.now() < deadline && !options.signal?.aborted) {
     const room = Math.min(10, concurrency - running.size);
     if (room <= 0) {
-      await Promise.race(running);
+      await slotFreed();
       continue;
     }
     const batch = await o.receive(room, options.waitSeconds ?? 1);
     if (batch.length === 0) {
       if (untilEmpty && running.size === 0) break;
-      if (running.size > 0) await Promise.race(running);
+      if (running.size > 0) await slotFreed();
       continue;
     }
     for (const m of batch) start(m);
