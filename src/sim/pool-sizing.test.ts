@@ -40,6 +40,23 @@ describe("recommendPoolSizes", () => {
     expect(r.weekdays.every((s) => s === 0)).toBe(true);
   });
 
+  it("adds no member to an hour no member could help", () => {
+    // Ten jobs at 11:00:00 sharp after a quiet hour: a member the 11:00 pass launches is ready a
+    // boot later, after all ten, so no size meets the target there; it must not grow to the cap.
+    const burst = Array.from({ length: 10 }, (_, i) => ({
+      at: 11 * 60 * minute,
+      durationSeconds: 300,
+      labels: ["runs-fleet"],
+      run: 200 + i,
+    }));
+    const early = { at: 3 * 60 * minute, durationSeconds: 300, labels: ["runs-fleet"], run: 1 };
+    const r = recommendPoolSizes([early, ...burst], monday, 60, 1);
+    expect(r.weekdays[11]).toBe(0);
+    expect(r.p95Weekdays[11]).toBeGreaterThan(60);
+    // The first job meets a pool already at its size (the steady state), so one member serves it.
+    expect(r.weekdays[3]).toBe(1);
+  });
+
   it("turns the sizes into a pool definition with one-hour windows", () => {
     const r = recommendPoolSizes(day(12), monday, 60, 1);
     const pool = poolFor(r);

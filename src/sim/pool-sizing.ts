@@ -50,22 +50,30 @@ const bucketOf = (at: number) => {
   return d.getUTCHours() + (day === 0 || day === 6 ? 24 : 0);
 };
 
+/** What a replay found for each bucket: its waits (sorted) and how many jobs booted cold. */
+interface Replayed {
+  waits: number[][];
+  cold: number[];
+}
+
 /**
  * Replays the pooled arrivals against a pool kept at `sizes[bucket]` idle hot members: a job
  * takes an idle member if there is one (it waits `warmSeconds`), else boots cold; the pool
  * manager tops the pool up on each reconcile pass (ready a boot later), and a member whose job
- * ended goes back to the pool while it is short. Returns each bucket's sorted waits.
+ * ended goes back to the pool while it is short. The pool is full when the first job comes, as
+ * a pool that has been running is: the recommendation is for the steady state, not a first boot.
  */
 function replay(
   arrivals: readonly { at: number; durationMs: number }[],
   sizes: readonly number[],
   m: PoolWaitModel,
   rng: Rng,
-): number[][] {
+): Replayed {
   const waits: number[][] = Array.from({ length: 48 }, () => []);
+  const cold = new Array<number>(48).fill(0);
   const bootMs = m.bootSeconds * 1000;
   const tickMs = m.reconcileSeconds * 1000;
-  let idle = 0;
+  let idle = arrivals.length > 0 ? (sizes[bucketOf(arrivals[0]!.at)] ?? 0) : 0;
   const ready: number[] = []; // refills, in launch order (same boot: ready in order)
   const returns: number[] = []; // min-heap of the times busy members come back
   const push = (t: number) => {
@@ -123,11 +131,14 @@ function replay(
       idle--;
       wait = m.warmSeconds;
       push(a.at + wait * 1000 + a.durationMs);
-    } else wait = m.warmSeconds + rng.logNormal(m.bootSeconds, m.bootSigma);
+    } else {
+      wait = m.warmSeconds + rng.logNormal(m.bootSeconds, m.bootSigma);
+      cold[bucketOf(a.at)]!++;
+    }
     waits[bucketOf(a.at)]!.push(wait);
   }
   for (const w of waits) w.sort((x, y) => x - y);
-  return waits;
+  return { waits, cold };
 }
 
 /**
@@ -135,6 +146,9 @@ function replay(
  * cost: every hour starts at 0 hot members, and each hour whose computed p95 is over the target
  * gets one more, replaying the whole workload again, until every hour meets it (or `maxHot`).
  * Sizes only grow, so each hour ends at the smallest size that meets the target given the others.
+ * An hour where one more member spared no job a cold boot stops growing (its last member is
+ * taken back): no size meets the target there (jobs come before any member could be ready),
+ * and more members would only cost.
  */
 export function recommendPoolSizes(
   items: readonly WorkItem[],
@@ -148,17 +162,30 @@ export function recommendPoolSizes(
     .map((i) => ({ at: start + i.at, durationMs: i.durationSeconds * 1000 }))
     .sort((a, b) => a.at - b.at);
   const sizes = new Array<number>(48).fill(0);
+  const settled = new Array<boolean>(48).fill(false);
+  let grown: number[] = [];
+  let before: number[] = [];
   let p95 = new Array<number>(48).fill(0);
   for (;;) {
-    const waits = replay(arrivals, sizes, model, createRng(seed).fork("pool-sizing"));
-    p95 = waits.map((w) => percentile(w, 0.95));
-    let grew = false;
-    for (let b = 0; b < 48; b++)
-      if (p95[b]! > waitTargetSeconds && sizes[b]! < model.maxHot) {
-        sizes[b]!++;
-        grew = true;
+    const run = () => replay(arrivals, sizes, model, createRng(seed).fork("pool-sizing"));
+    let now = run();
+    const useless = grown.filter((b) => now.cold[b]! >= before[b]!);
+    if (useless.length > 0) {
+      for (const b of useless) {
+        sizes[b]!--;
+        settled[b] = true;
       }
-    if (!grew) break;
+      now = run();
+    }
+    p95 = now.waits.map((w) => percentile(w, 0.95));
+    before = now.cold;
+    grown = [];
+    for (let b = 0; b < 48; b++)
+      if (p95[b]! > waitTargetSeconds && sizes[b]! < model.maxHot && !settled[b]) {
+        sizes[b]!++;
+        grown.push(b);
+      }
+    if (grown.length === 0) break;
   }
   const days = { weekdays: 5, weekends: 2 };
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
