@@ -21,7 +21,7 @@ import { type AssignDeps, assignToPool } from "../../src/control/services/pools/
 import { claimMember } from "../../src/control/services/pools/claim.ts";
 import { silentLogger } from "../../src/shared/logger.ts";
 import { startDynamo } from "../support/dynalite.ts";
-import { sampleInstance } from "../support/instances.ts";
+import { hotPoolMember as hotMember } from "../support/instances.ts";
 import { sampleJob } from "../support/jobs.ts";
 import { testCredentials } from "../support/moto.ts";
 
@@ -64,18 +64,6 @@ async function freshTables() {
   ]);
   return names;
 }
-
-/** One hot member of pool `linux`: standby, no job, heard from since its last change. */
-const hotMember = (id: string) =>
-  sampleInstance(id, {
-    jobId: null,
-    pool: "linux",
-    market: "on-demand",
-    state: "standby",
-    updatedAt: "2026-03-01T00:05:00.000Z",
-    lastHeartbeatAt: "2026-03-01T00:09:50.000Z",
-    eventKey: "5e".repeat(32),
-  });
 
 const fakeGitHub: Pick<GitHub, "createRunnerConfig"> = {
   async createRunnerConfig(r) {

@@ -22,3 +22,19 @@ export function sampleInstance(id: string, over: Partial<Instance> = {}): Instan
     ...over,
   };
 }
+
+/**
+ * A hot member of pool `linux` as of 2026-03-01T00:10Z: standby, no job, heard from since its
+ * last change, with an event key for its agent.
+ */
+export function hotPoolMember(id: string): Instance {
+  return sampleInstance(id, {
+    jobId: null,
+    pool: "linux",
+    market: "on-demand",
+    state: "standby",
+    updatedAt: "2026-03-01T00:05:00.000Z",
+    lastHeartbeatAt: "2026-03-01T00:09:50.000Z",
+    eventKey: "5e".repeat(32),
+  });
+}

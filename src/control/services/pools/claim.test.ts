@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleInstance } from "../../../../test/support/instances.ts";
+import { hotPoolMember as hot } from "../../../../test/support/instances.ts";
 import { silentLogger } from "../../../shared/logger.ts";
 import { fixedClock } from "../../adapters/clock.ts";
 import { createMemoryInstanceStore } from "../../adapters/memory/instance-store.ts";
@@ -9,16 +9,6 @@ import { claimMember } from "./claim.ts";
 
 const t0 = Date.parse("2026-03-01T00:10:00.000Z");
 const health = { heartbeatTimeoutMs: 90_000, bootGraceMs: 300_000 };
-const hot = (id: string) =>
-  sampleInstance(id, {
-    jobId: null,
-    pool: "linux",
-    market: "on-demand",
-    state: "standby",
-    updatedAt: "2026-03-01T00:05:00.000Z",
-    lastHeartbeatAt: "2026-03-01T00:09:50.000Z",
-  });
-
 /** A store whose claims all lose (as if other jobs won each race), recording what was tried. */
 function losingStore(inner: InstanceStore, tried: string[]): InstanceStore {
   return {
