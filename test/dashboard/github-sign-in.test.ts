@@ -138,6 +138,41 @@ describe("sign-in with GitHub", () => {
     expect(res.headers.get("set-cookie")).toBeNull();
   });
 
+  it("ends a GitHub session after an hour; someone removed meanwhile cannot sign in again", async () => {
+    const clock = fixedClock(Date.UTC(2026, 1, 2));
+    gh.oauth.addMember("octo-org", "leaving-lee");
+    const { app } = buildPlane(b, { env: env(), clock });
+    const res = await callback(app, "leaving-lee", await startSignIn(app));
+    const setCookie = res.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/Max-Age=3600/);
+    const cookie = setCookie.split(";")[0] ?? "";
+    clock.advance(59 * 60_000);
+    expect((await app.request("/ui/audit", { headers: { cookie } })).status).toBe(200);
+    gh.oauth.removeMember("octo-org", "leaving-lee");
+    clock.advance(2 * 60_000);
+    const later = await app.request("/ui/audit", { headers: { cookie } });
+    expect(later.status).toBe(303);
+    expect(later.headers.get("location")).toMatch(/^\/ui\/sign-in\?next=/);
+    const again = await callback(app, "leaving-lee", await startSignIn(app), "code-lee-2");
+    expect(again.status).toBe(403);
+    expect(await again.text()).toContain("leaving-lee is not an active member of octo-org");
+  });
+
+  it("takes the GitHub session's length from the environment, within 5–720 minutes", async () => {
+    const { app } = buildPlane(b, {
+      env: env({ RUNS_FLEET_DASHBOARD_GITHUB_SESSION_MINUTES: "15" }),
+      clock: fixedClock(Date.UTC(2026, 1, 3)),
+    });
+    const res = await callback(app, "octocat", await startSignIn(app), "code-octo-15");
+    expect(res.headers.get("set-cookie")).toMatch(/Max-Age=900/);
+    for (const bad of ["4", "721", "1.5", "soon"])
+      expect(() =>
+        testSettings({ ...env(), RUNS_FLEET_DASHBOARD_GITHUB_SESSION_MINUTES: bad }),
+      ).toThrow(
+        /RUNS_FLEET_DASHBOARD_GITHUB_SESSION_MINUTES: must be a whole number of minutes, 5–720/,
+      );
+  });
+
   it("with a team, only the team's active members", async () => {
     const { app } = buildPlane(b, {
       env: env({ RUNS_FLEET_DASHBOARD_GITHUB_TEAM: "fleet-admins" }),

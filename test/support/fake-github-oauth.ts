@@ -48,6 +48,10 @@ export function createFakeOAuth() {
     addMember(scope: string, login: string, state = "active") {
       members.set(scope, (members.get(scope) ?? new Map()).set(login, state));
     },
+    /** Takes `login` out of an organisation (`org`) or a team (`org/team`). */
+    removeMember(scope: string, login: string) {
+      members.get(scope)?.delete(login);
+    },
     /** The answer for an OAuth request, or null when the request is not one. */
     route(
       method: string,

@@ -62,6 +62,8 @@ export interface CommonConfig {
         team?: string;
         apiUrl: string;
         serverUrl: string;
+        /** How long a GitHub session lasts; membership is checked again at the next sign-in. */
+        sessionMs: number;
       }
     | undefined;
 }

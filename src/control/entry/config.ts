@@ -100,6 +100,16 @@ const EnvSchema = v.object({
   RUNS_FLEET_DASHBOARD_GITHUB_TEAM: v.optional(
     v.pipe(v.string(), v.regex(/^[\w.-]{1,100}$/, "must be a team slug")),
   ),
+  RUNS_FLEET_DASHBOARD_GITHUB_SESSION_MINUTES: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,3}$/, "must be a whole number of minutes, 5–720"),
+      v.transform(Number),
+      v.minValue(5, "must be a whole number of minutes, 5–720"),
+      v.maxValue(720, "must be a whole number of minutes, 5–720"),
+    ),
+    "60",
+  ),
   // Also read by the GitHub App's settings; here for where sign-in with GitHub goes.
   RUNS_FLEET_GITHUB_API_URL: v.optional(Url, "https://api.github.com"),
   RUNS_FLEET_GITHUB_SERVER_URL: v.optional(Url),
@@ -255,6 +265,7 @@ function commonConfig(e: ParsedEnv, region: string, regions: string[]): CommonCo
             ...(e.RUNS_FLEET_DASHBOARD_GITHUB_TEAM
               ? { team: e.RUNS_FLEET_DASHBOARD_GITHUB_TEAM }
               : {}),
+            sessionMs: e.RUNS_FLEET_DASHBOARD_GITHUB_SESSION_MINUTES * 60_000,
           }
         : undefined,
   };

@@ -20,6 +20,18 @@ describe("sessions", () => {
     expect(await sessions.verify(value)).toBeNull();
   });
 
+  it("issues a shorter session when asked, never a longer one", async () => {
+    const clock = fixedClock(t0);
+    const sessions = createSessions({ secret: "admin-token-0123456789", clock, ttlSeconds: 60 });
+    const short = await sessions.issue("github:octocat", 10_000);
+    const long = await sessions.issue("github:octocat", 3_600_000);
+    expect(short.session.expiresAt).toBe(t0 + 10_000);
+    expect(long.session.expiresAt).toBe(t0 + 60_000);
+    clock.advance(10_000);
+    expect(await sessions.verify(short.value)).toBeNull();
+    expect(await sessions.verify(long.value)).toMatchObject({ actor: "github:octocat" });
+  });
+
   it("derives a CSRF token per session, and seals values for one purpose only", async () => {
     const clock = fixedClock(t0);
     const sessions = createSessions({ secret: "admin-token-0123456789", clock });

@@ -87,10 +87,10 @@ export function createSessions(o: { secret: string; clock: Clock; ttlSeconds?: n
   return {
     seal,
     unseal,
-    /** A new session for `actor` and the cookie value that carries it. */
-    async issue(actor: string): Promise<{ session: Session; value: string }> {
+    /** A new session for `actor` (for `lifeMs`, default `ttlMs`) and the cookie value that carries it. */
+    async issue(actor: string, lifeMs = ttlMs): Promise<{ session: Session; value: string }> {
       const sid = base64url(crypto.getRandomValues(new Uint8Array(18)));
-      const session = { actor, sid, expiresAt: o.clock.now() + ttlMs };
+      const session = { actor, sid, expiresAt: o.clock.now() + Math.min(lifeMs, ttlMs) };
       return { session, value: await seal("session", { actor, sid }, session.expiresAt) };
     },
     /** The session a cookie value carries, or null when it is forged, malformed or expired. */
