@@ -1,5 +1,6 @@
 import type { PoolDefinition, PoolSchedule } from "../control/domain/pool-config.ts";
-import { createRng, type Rng } from "./prng.ts";
+import { defaultPoolWaitModel, type PoolWaitModel, replay } from "./pool-replay.ts";
+import { createRng } from "./prng.ts";
 import { percentile } from "./stats.ts";
 import type { WorkItem } from "./workload.ts";
 
@@ -10,28 +11,6 @@ export const simPoolName = "sim-default";
 export const pooled = (labels: readonly string[]) =>
   labels.some((l) => l === "runs-fleet" || /^runs-fleet\/priority=\w+$/.test(l));
 
-/** How a pool's wait is computed: what a job waits for a hot member, for a cold boot, a refill. */
-export interface PoolWaitModel {
-  /** Seconds from queued to started on a hot member (config written, agent picks it up). */
-  warmSeconds: number;
-  /** Median and spread of a cold Linux boot (log-normal), plus `warmSeconds` on top. */
-  bootSeconds: number;
-  bootSigma: number;
-  /** The pool manager's reconcile interval: how often missing members are launched. */
-  reconcileSeconds: number;
-  /** Largest hot size tried for one hour. */
-  maxHot: number;
-}
-
-/** The figures of the built-in EC2 model and the simulated pool manager. */
-export const defaultPoolWaitModel: PoolWaitModel = {
-  warmSeconds: 3,
-  bootSeconds: 45,
-  bootSigma: 0.35,
-  reconcileSeconds: 60,
-  maxHot: 200,
-};
-
 /** Hot sizes per UTC hour of day, weekdays and weekends apart, and the computed p95 waits. */
 export interface PoolRecommendation {
   waitTargetSeconds: number;
@@ -41,104 +20,6 @@ export interface PoolRecommendation {
   p95Weekends: number[];
   /** Hot member-hours a week of these sizes keeps (the pool's cost, before jobs run on it). */
   memberHoursPerWeek: number;
-}
-
-/** Bucket of a moment: the UTC hour, plus 24 on Saturdays and Sundays. */
-const bucketOf = (at: number) => {
-  const d = new Date(at);
-  const day = d.getUTCDay();
-  return d.getUTCHours() + (day === 0 || day === 6 ? 24 : 0);
-};
-
-/** What a replay found for each bucket: its waits (sorted) and how many jobs booted cold. */
-interface Replayed {
-  waits: number[][];
-  cold: number[];
-}
-
-/**
- * Replays the pooled arrivals against a pool kept at `sizes[bucket]` idle hot members: a job
- * takes an idle member if there is one (it waits `warmSeconds`), else boots cold; the pool
- * manager tops the pool up on each reconcile pass (ready a boot later), and a member whose job
- * ended goes back to the pool while it is short. The pool is full when the first job comes, as
- * a pool that has been running is: the recommendation is for the steady state, not a first boot.
- */
-function replay(
-  arrivals: readonly { at: number; durationMs: number }[],
-  sizes: readonly number[],
-  m: PoolWaitModel,
-  rng: Rng,
-): Replayed {
-  const waits: number[][] = Array.from({ length: 48 }, () => []);
-  const cold = new Array<number>(48).fill(0);
-  const bootMs = m.bootSeconds * 1000;
-  const tickMs = m.reconcileSeconds * 1000;
-  let idle = arrivals.length > 0 ? (sizes[bucketOf(arrivals[0]!.at)] ?? 0) : 0;
-  const ready: number[] = []; // refills, in launch order (same boot: ready in order)
-  const returns: number[] = []; // min-heap of the times busy members come back
-  const push = (t: number) => {
-    returns.push(t);
-    for (let i = returns.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (returns[p]! <= returns[i]!) break;
-      [returns[p], returns[i]] = [returns[i]!, returns[p]!];
-      i = p;
-    }
-  };
-  const popMin = () => {
-    const top = returns[0]!;
-    const last = returns.pop()!;
-    if (returns.length > 0) {
-      returns[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        let s = i;
-        if (l < returns.length && returns[l]! < returns[s]!) s = l;
-        if (l + 1 < returns.length && returns[l + 1]! < returns[s]!) s = l + 1;
-        if (s === i) break;
-        [returns[s], returns[i]] = [returns[i]!, returns[s]!];
-        i = s;
-      }
-    }
-    return top;
-  };
-  let nextTick = arrivals.length > 0 ? Math.floor(arrivals[0]!.at / tickMs) * tickMs : 0;
-  const advance = (to: number) => {
-    for (;;) {
-      const r = ready[0] ?? Number.POSITIVE_INFINITY;
-      const b = returns[0] ?? Number.POSITIVE_INFINITY;
-      const t = Math.min(r, b, nextTick);
-      if (t > to) return;
-      const want = sizes[bucketOf(t)] ?? 0;
-      if (t === r) {
-        ready.shift();
-        idle++;
-      } else if (t === b) {
-        popMin();
-        if (idle + ready.length < want) idle++;
-      } else {
-        // A pass ends surplus idle members and launches the missing ones.
-        idle = Math.min(idle, want);
-        for (let n = idle + ready.length; n < want; n++) ready.push(t + bootMs);
-        nextTick += tickMs;
-      }
-    }
-  };
-  for (const a of arrivals) {
-    advance(a.at);
-    let wait: number;
-    if (idle > 0) {
-      idle--;
-      wait = m.warmSeconds;
-      push(a.at + wait * 1000 + a.durationMs);
-    } else {
-      wait = m.warmSeconds + rng.logNormal(m.bootSeconds, m.bootSigma);
-      cold[bucketOf(a.at)]!++;
-    }
-    waits[bucketOf(a.at)]!.push(wait);
-  }
-  for (const w of waits) w.sort((x, y) => x - y);
-  return { waits, cold };
 }
 
 /**
