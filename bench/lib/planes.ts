@@ -18,11 +18,8 @@ import { createMemoryLockStore } from "../../src/control/adapters/memory/lock-st
 import { createMemoryMarkerStore } from "../../src/control/adapters/memory/marker-store.ts";
 import { noopMetrics } from "../../src/control/adapters/memory/metrics.ts";
 import { createMemoryRunnerConfigStore } from "../../src/control/adapters/memory/runner-config-store.ts";
-import {
-  type ControlPlane,
-  composeControlPlane,
-  type Wiring,
-} from "../../src/control/entry/compose.ts";
+import { composeControlPlane } from "../../src/control/entry/compose.ts";
+import type { ControlPlane, Wiring } from "../../src/control/entry/compose-types.ts";
 import { buildLocalPorts } from "../../src/control/entry/local-ports.ts";
 import { type LocalSettings, loadSettings } from "../../src/control/entry/settings.ts";
 import type { Clock } from "../../src/control/ports/clock.ts";

@@ -11,7 +11,7 @@ import { noopMetrics } from "../../src/control/adapters/memory/metrics.ts";
 import type { Job } from "../../src/control/domain/job.ts";
 import type { PoolDefinition } from "../../src/control/domain/pool-config.ts";
 import type { WorkflowJobEvent } from "../../src/control/domain/workflow-job-event.ts";
-import type { ControlPlane } from "../../src/control/entry/compose.ts";
+import type { ControlPlane } from "../../src/control/entry/compose-types.ts";
 import { agentCommand, createAgentCompute } from "../../src/control/entry/local-runtime.ts";
 import { startLoops } from "../../src/control/entry/loops.ts";
 import type { Clock } from "../../src/control/ports/clock.ts";

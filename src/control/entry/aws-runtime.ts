@@ -18,7 +18,8 @@ import { createSlackReportPublisher } from "../adapters/slack-report-publisher.t
 import type { Clock } from "../ports/clock.ts";
 import type { ReportPublisher } from "../ports/report-publisher.ts";
 import { awsClients } from "./clients.ts";
-import { type ControlPlane, composeControlPlane, type Wiring } from "./compose.ts";
+import { composeControlPlane } from "./compose.ts";
+import type { ControlPlane, Wiring } from "./compose-types.ts";
 import { buildEc2Regions, launchRegions } from "./ec2-regions.ts";
 import { buildGitHub } from "./github.ts";
 import { buildMetrics } from "./metrics.ts";

@@ -3,7 +3,7 @@ import { parseJobMessage } from "../adapters/aws/sqs-job-queue.ts";
 import type { ReceivedEvent } from "../ports/event-queue.ts";
 import type { ReceivedJob } from "../ports/job-queue.ts";
 import type { Settle } from "../services/common/settle.ts";
-import type { ControlPlane } from "./compose.ts";
+import type { ControlPlane } from "./compose-types.ts";
 
 /** An SQS record as a Lambda event source mapping delivers it. */
 export interface SqsRecord {

@@ -12,7 +12,7 @@ import { createSlackReportPublisher } from "../adapters/slack-report-publisher.t
 import { defaultCatalog } from "../domain/catalog-default.ts";
 import type { Clock } from "../ports/clock.ts";
 import { awsClients } from "./clients.ts";
-import type { Wiring } from "./compose.ts";
+import type { Wiring } from "./compose-types.ts";
 import { buildGitHub } from "./github.ts";
 import { localRoutes } from "./local-routes.ts";
 import { agentCommand, createAgentCompute } from "./local-runtime.ts";

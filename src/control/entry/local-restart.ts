@@ -1,7 +1,7 @@
 import type { Logger } from "../../shared/logger.ts";
 import { ConflictError } from "../domain/errors.ts";
 import { resendQueuedJob } from "../services/housekeeping/reconciler.ts";
-import type { ControlPlane } from "./compose.ts";
+import type { ControlPlane } from "./compose-types.ts";
 
 /**
  * Local mode's queues live in memory, so after a restart every job still `queued` in the table

@@ -1,5 +1,5 @@
 import type { Logger } from "../../shared/logger.ts";
-import type { ControlPlane } from "./compose.ts";
+import type { ControlPlane } from "./compose-types.ts";
 
 /** Repeats `step` until the signal aborts, pausing after failures so a broken dependency is not hammered. */
 async function forever(

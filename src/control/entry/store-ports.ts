@@ -28,7 +28,7 @@ import {
 } from "../adapters/aws/tables.ts";
 import { auditRetentionSeconds } from "../domain/audit.ts";
 import type { Clock } from "../ports/clock.ts";
-import type { Ports } from "./compose.ts";
+import type { Ports } from "./compose-types.ts";
 
 /** The ports kept in DynamoDB and SQS: the same in AWS mode, local mode and the suites. */
 export type StorePorts = Omit<Ports, "compute" | "github" | "runnerConfigs" | "metrics">;

@@ -1,5 +1,5 @@
 import type { Logger } from "../../shared/logger.ts";
-import type { ControlPlane } from "./compose.ts";
+import type { ControlPlane } from "./compose-types.ts";
 
 /**
  * One scheduled tick for runtimes without long-running loops (Deno.cron, a scheduled Lambda):
