@@ -170,6 +170,8 @@ describe("admin API", () => {
         instanceType: "m7g.large",
         state: "open",
         interruptionsInWindow: 3,
+        trips: 1,
+        closedAt: null,
       }),
     );
     const reset = await app.request("/api/circuits/m7g.large/reset", { ...auth, method: "POST" });

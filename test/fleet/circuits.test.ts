@@ -28,6 +28,8 @@ const config: CircuitConfig = {
   threshold: 3,
   windowMs: 15 * min,
   cooldownMs: 30 * min,
+  maxCooldownMs: 8 * 60 * min,
+  tripMemoryMs: 6 * 60 * min,
   probeTimeoutMs: 10 * min,
 };
 
@@ -124,7 +126,8 @@ describe("circuit service", () => {
     clock.set(t0 + 30 * min);
     expect(await svc.startProbe("m8g.large")).toBe(true);
     const reopened = await svc.recordInterruption("m8g.large", "probe");
-    expect(reopened).toMatchObject({ state: "open", resetAt: t0 + 60 * min });
+    // The probe failed: the second open in a row, so twice the cooldown.
+    expect(reopened).toMatchObject({ state: "open", trips: 2, resetAt: t0 + 90 * min });
     expect((await svc.list()).map((c) => [c.instanceType, c.state])).toEqual([
       ["c8g.large", "closed"],
       ["m8g.large", "open"],

@@ -1,10 +1,12 @@
 import fc from "fast-check";
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import {
   allowsSpot,
   type CircuitConfig,
   type CircuitEvent,
   type CircuitState,
+  CircuitStateSchema,
   circuitExpiresAt,
   closedCircuit,
   needsProbe,
@@ -17,6 +19,8 @@ const config: CircuitConfig = {
   threshold: 3,
   windowMs: 15 * min,
   cooldownMs: 30 * min,
+  maxCooldownMs: 8 * 60 * min,
+  tripMemoryMs: 6 * 60 * min,
   probeTimeoutMs: 10 * min,
 };
 const type = "c7g.large";
@@ -164,10 +168,64 @@ const rows: Row[] = [
     expect: { probeStartedAt: t0 + 50 * min },
   },
   {
-    name: "half-open: probe success closes and forgets",
-    from: { ...halfOpen, probeStartedAt: t0 + 40 * min },
+    name: "half-open: probe success closes and forgets, but for how often it opened",
+    from: { ...halfOpen, probeStartedAt: t0 + 40 * min, trips: 2 },
     event: { type: "probe-succeeded" },
     at: t0 + 41 * min,
+    expect: { ...closedCircuit(type), trips: 2, closedAt: t0 + 41 * min, version: 4 },
+  },
+  {
+    name: "half-open: a failed probe doubles the cooldown of the trip before",
+    from: { ...halfOpen, probeStartedAt: t0 + 40 * min, trips: 2 },
+    event: { type: "interruption" },
+    at: t0 + 42 * min,
+    expect: { state: "open", trips: 3, resetAt: t0 + 42 * min + 120 * min },
+  },
+  {
+    name: "closed: a trip within the memory of the last close doubles the cooldown",
+    from: circuit({
+      interruptions: [t0 - 10 * min, t0 - 5 * min],
+      trips: 1,
+      closedAt: t0 - 60 * min,
+    }),
+    event: { type: "interruption" },
+    at: t0,
+    expect: { state: "open", trips: 2, openedAt: t0, resetAt: t0 + 60 * min },
+  },
+  {
+    name: "closed: a trip long after the last close starts again at the first cooldown",
+    from: circuit({
+      interruptions: [t0 - 10 * min, t0 - 5 * min],
+      trips: 4,
+      closedAt: t0 - 7 * 60 * min,
+    }),
+    event: { type: "interruption" },
+    at: t0,
+    expect: { state: "open", trips: 1, resetAt: t0 + 30 * min },
+  },
+  {
+    name: "closed: the cooldown stops doubling at its ceiling",
+    from: circuit({
+      interruptions: [t0 - 10 * min, t0 - 5 * min],
+      trips: 5,
+      closedAt: t0 - 10 * min,
+    }),
+    event: { type: "interruption" },
+    at: t0,
+    expect: { state: "open", trips: 6, resetAt: t0 + 8 * 60 * min },
+  },
+  {
+    name: "open: a late interruption keeps it open for the current trip's cooldown",
+    from: { ...open, trips: 3, resetAt: t0 + 10 * min },
+    event: { type: "interruption", instanceId: "i-late" },
+    at: t0 + 5 * min,
+    expect: { state: "open", resetAt: t0 + 5 * min + 120 * min },
+  },
+  {
+    name: "reset by hand forgets the trips too",
+    from: circuit({ trips: 3, closedAt: t0 - min }),
+    event: { type: "reset" },
+    at: t0,
     expect: { ...closedCircuit(type), version: 4 },
   },
   {
@@ -261,9 +319,20 @@ describe("allowsSpot", () => {
   });
 });
 
+describe("CircuitStateSchema", () => {
+  it("reads a record stored before trips were kept as one that never tripped", () => {
+    const { trips: _t, closedAt: _c, ...older } = open;
+    expect(v.parse(CircuitStateSchema, older)).toEqual({ ...open, trips: 0, closedAt: null });
+  });
+});
+
 describe("circuitExpiresAt", () => {
   it("keeps an open circuit a day past its reset", () => {
     expect(circuitExpiresAt(open, t0, config)).toBe(t0 + 30 * min + 24 * 60 * min);
+  });
+  it("keeps a closed circuit while a trip would still count as a repeat", () => {
+    const s = circuit({ trips: 2, closedAt: t0 });
+    expect(circuitExpiresAt(s, t0 + min, config)).toBe(t0 + 6 * 60 * min + 24 * 60 * min);
   });
   it("keeps a closed circuit a day past its window", () => {
     const s = circuit({ interruptions: [t0] });

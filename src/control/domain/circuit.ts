@@ -3,7 +3,9 @@ import * as v from "valibot";
 /**
  * The per-instance-type spot circuit breaker (DESIGN.md): after too many spot interruptions of
  * one type in a window, spot launches stop using that type until a cooldown has passed; then one
- * spot launch is let through as a probe, whose outcome closes or re-opens the circuit.
+ * spot launch is let through as a probe, whose outcome closes or re-opens the circuit. A type that
+ * trips again soon after it closed (or whose probe fails) is kept out twice as long each time, up
+ * to a ceiling, as outlier ejection does: a type reclaimed all day is not retried every half hour.
  */
 
 export const CircuitStateNameSchema = v.picklist(["closed", "open", "half-open"]);
@@ -22,6 +24,13 @@ export const CircuitStateSchema = v.object({
   resetAt: v.nullable(v.number()),
   /** When the half-open probe was handed out; null while no probe is in flight. */
   probeStartedAt: v.nullable(v.number()),
+  /**
+   * Opens in a row: each open that comes within `tripMemoryMs` of the last close (or a failed
+   * probe) adds one and doubles the cooldown. 0 for records written before it was kept.
+   */
+  trips: v.optional(v.number(), 0),
+  /** When the circuit last closed after being open (a probe succeeded); null when never. */
+  closedAt: v.optional(v.nullable(v.number()), null),
   /** Optimistic-concurrency counter; 0 means "never stored". */
   version: v.number(),
 });
@@ -39,8 +48,12 @@ export interface CircuitConfig {
   /** Interruptions inside `windowMs` that open the circuit. */
   threshold: number;
   windowMs: number;
-  /** How long an open circuit stays open before a probe is allowed. */
+  /** How long an open circuit stays open before a probe is allowed, the first time. */
   cooldownMs: number;
+  /** The longest cooldown a type that keeps tripping gets (the doubling stops there). */
+  maxCooldownMs: number;
+  /** An open this soon after the last close counts as a repeat, with a doubled cooldown. */
+  tripMemoryMs: number;
   /** A probe with no outcome after this long is presumed lost, and another may start. */
   probeTimeoutMs: number;
 }
@@ -49,6 +62,8 @@ export const defaultCircuitConfig: CircuitConfig = {
   threshold: 3,
   windowMs: 15 * 60_000,
   cooldownMs: 30 * 60_000,
+  maxCooldownMs: 8 * 60 * 60_000,
+  tripMemoryMs: 6 * 60 * 60_000,
   probeTimeoutMs: 15 * 60_000,
 };
 
@@ -65,6 +80,8 @@ export function closedCircuit(instanceType: string): CircuitState {
     openedAt: null,
     resetAt: null,
     probeStartedAt: null,
+    trips: 0,
+    closedAt: null,
     version: 0,
   };
 }
@@ -81,14 +98,30 @@ function probeInFlight(s: CircuitState, now: number, config: CircuitConfig): boo
   return s.probeStartedAt !== null && now - s.probeStartedAt < config.probeTimeoutMs;
 }
 
-function opened(s: CircuitState, now: number, interruptions: number[], config: CircuitConfig) {
+/** The cooldown of an open circuit on its `trips`-th open in a row. */
+export function cooldownFor(trips: number, config: CircuitConfig): number {
+  const doubled = config.cooldownMs * 2 ** Math.max(0, Math.min(trips - 1, 30));
+  return Math.max(config.cooldownMs, Math.min(doubled, config.maxCooldownMs));
+}
+
+function opened(
+  s: CircuitState,
+  now: number,
+  interruptions: number[],
+  config: CircuitConfig,
+): CircuitState {
+  // A failed probe, or an open soon after the last close, is the same trouble again.
+  const repeat =
+    s.state === "half-open" || (s.closedAt !== null && now - s.closedAt < config.tripMemoryMs);
+  const trips = repeat ? s.trips + 1 : 1;
   return {
     ...s,
-    state: "open" as const,
+    state: "open",
     interruptions,
     openedAt: now,
-    resetAt: now + config.cooldownMs,
+    resetAt: now + cooldownFor(trips, config),
     probeStartedAt: null,
+    trips,
   };
 }
 
@@ -121,7 +154,7 @@ function onInterruption(
       return {
         ...base,
         interruptions,
-        resetAt: Math.max(s.resetAt ?? now, now + config.cooldownMs),
+        resetAt: Math.max(s.resetAt ?? now, now + cooldownFor(s.trips, config)),
       };
   }
 }
@@ -148,9 +181,16 @@ export function nextCircuitState(
       return { ...s, probeStartedAt: now };
     case "probe-succeeded":
       if (s.state !== "half-open") return s;
-      return { ...closedCircuit(s.instanceType), version: s.version };
+      // Closed, remembering how often it opened: a trip soon after this doubles the cooldown.
+      return {
+        ...closedCircuit(s.instanceType),
+        trips: s.trips,
+        closedAt: now,
+        version: s.version,
+      };
     case "reset":
-      if (s.state === "closed" && s.interruptions.length === 0) return s;
+      // By hand: closed and forgotten, trips included.
+      if (s.state === "closed" && s.interruptions.length === 0 && s.trips === 0) return s;
       return { ...closedCircuit(s.instanceType), version: s.version };
   }
 }
@@ -182,6 +222,8 @@ export function circuitExpiresAt(state: CircuitState, now: number, config: Circu
     ...state.interruptions.map((t) => t + config.windowMs),
     state.resetAt ?? 0,
     (state.probeStartedAt ?? 0) + config.probeTimeoutMs,
+    // Kept while a trip would still count as a repeat.
+    state.closedAt === null ? 0 : state.closedAt + config.tripMemoryMs,
   );
   return latest + day;
 }

@@ -39,6 +39,9 @@ export function circuitView(c: CircuitState) {
     openedAt: iso(c.openedAt),
     resetAt: iso(c.resetAt),
     probeStartedAt: iso(c.probeStartedAt),
+    /** Opens in a row; each one doubles the cooldown (up to its ceiling). */
+    trips: c.trips,
+    closedAt: iso(c.closedAt),
   };
 }
 

@@ -10,6 +10,9 @@ export const regionCircuitConfig: CircuitConfig = {
   ...defaultCircuitConfig,
   threshold: 1,
   cooldownMs: 10 * 60_000,
+  // A region short of capacity again soon after is left out longer, but never past an hour:
+  // shortages pass, and pinned jobs wait for it.
+  maxCooldownMs: 60 * 60_000,
 };
 
 /** Which regions can launch now; a launch that found no capacity anywhere marks its region down. */

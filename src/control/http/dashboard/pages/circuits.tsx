@@ -15,6 +15,7 @@ export async function circuitsPage(deps: DashboardDeps, page: PageContext) {
             <th>Instance type</th>
             <th>State</th>
             <th>Interruptions in window</th>
+            <th title="Opens in a row: each doubles the cooldown">Trips</th>
             <th>Opened</th>
             <th>Resets</th>
             <th />
@@ -28,6 +29,7 @@ export async function circuitsPage(deps: DashboardDeps, page: PageContext) {
                 <Status value={c.state} />
               </td>
               <td>{c.interruptions.length}</td>
+              <td>{c.trips}</td>
               <td>{iso(c.openedAt)}</td>
               <td>{iso(c.resetAt)}</td>
               <td>
