@@ -69,6 +69,15 @@ describe("onAgentCompleted", () => {
     );
   });
 
+  it("keeps the job's reason on success without repeating it in the timeline", async () => {
+    const f = await seeded({ ...running, reason: "pool linux: hot member" });
+    f.statuses.set("7", "completed");
+    await onAgentCompleted(f.deps, completed("success"));
+    const job = await f.jobs.get("7");
+    expect(job).toMatchObject({ status: "completed", reason: "pool linux: hot member" });
+    expect(job?.timeline?.at(-1)).toMatchObject({ from: "running", to: "completed", reason: null });
+  });
+
   it("leaves a job GitHub still runs to GitHub's completed webhook, and ends the instance", async () => {
     const f = await seeded();
     f.statuses.set("7", "in_progress");

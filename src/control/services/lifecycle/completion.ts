@@ -32,14 +32,15 @@ async function settle(
   instance: Instance,
 ): Promise<void> {
   const status = finalStatus[e.status];
-  const reason =
-    e.status === "timeout" ? "the job exceeded the maximum runtime and was stopped" : job.reason;
+  // Only a timeout says why; otherwise the record keeps the reason it had (a pool hit…) and the
+  // timeline's completion entry does not repeat it.
+  const timedOut = e.status === "timeout";
   await deps.jobs.transition(job.jobId, {
     from: job.status,
     to: status,
     expectedVersion: job.version,
     patch: {
-      reason,
+      ...(timedOut ? { reason: "the job exceeded the maximum runtime and was stopped" } : {}),
       completedAt: e.at,
       conclusion: job.conclusion ?? e.status,
       // What the job cost on its instance, and on GitHub-hosted runners: known now, kept.

@@ -45,6 +45,15 @@ describe("launch step, when something fails", () => {
       instanceId: null,
     });
     expect(await h.deps.runnerConfigs.get("i-00000001")).toBeNull();
+
+    // The next try launches: the reason of the failed one is over, not left on the record.
+    h.github.failWith = undefined;
+    const again = await h.claim((await h.deps.jobs.get(claimed.jobId))!);
+    expect(await launchJob(h.deps, again)).toMatchObject({ outcome: "launched" });
+    expect(await h.deps.jobs.get(claimed.jobId)).toMatchObject({
+      status: "launched",
+      reason: null,
+    });
   });
 
   it("ends the instance and fails the job when its runner config can never be made", async () => {

@@ -303,7 +303,8 @@ export async function launchJob(deps: LaunchStepDeps, claimed: Job): Promise<Lau
       patch: {
         instanceId,
         runnerName: runnerName(claimed.jobId, instanceId),
-        ...(poolMiss || instance.reason ? { reason: poolMiss ?? instance.reason } : {}),
+        // The launch's own reason, or none: a reason left from an earlier failed try is over.
+        reason: poolMiss ?? instance.reason ?? null,
       },
     });
   } catch (err) {
