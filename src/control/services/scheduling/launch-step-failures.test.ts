@@ -56,6 +56,30 @@ describe("launch step, when something fails", () => {
     });
   });
 
+  it("says so when recording the instance failed, ends it and hands the job back", async () => {
+    const h = schedulingHarness();
+    const timeout = new FleetError("throttled", "creating instance i-00000001 failed: timeout", {
+      retryable: true,
+    });
+    const deps = {
+      ...h.deps,
+      instances: {
+        ...h.deps.instances,
+        create: async () => {
+          throw timeout;
+        },
+      },
+    };
+    const claimed = await h.claim(await h.addJob());
+    expect(await launchJob(deps, claimed)).toEqual({ outcome: "retry", cause: timeout });
+    expect(h.terminated).toEqual(["i-00000001"]);
+    expect(await h.deps.jobs.get(claimed.jobId)).toMatchObject({
+      status: "queued",
+      reason:
+        "recording the instance failed, will retry: creating instance i-00000001 failed: timeout",
+    });
+  });
+
   it("ends the instance and fails the job when its runner config can never be made", async () => {
     const h = schedulingHarness();
     h.github.failWith = new FleetError("github.forbidden", "app not installed");

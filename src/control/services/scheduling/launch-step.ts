@@ -176,8 +176,10 @@ async function prepare(
   deps: LaunchStepDeps,
   job: Job,
   instance: Instance & { eventKey: string },
+  stage: { name: string },
 ): Promise<void> {
   await deps.instances.create(instance);
+  stage.name = "runner config";
   await withSpan("runner config", { "runs_fleet.instance_id": instance.instanceId }, async () => {
     await configure(deps, job, instance);
     annotate({ "runs_fleet.outcome": "stored" });
@@ -286,14 +288,16 @@ export async function launchJob(deps: LaunchStepDeps, claimed: Job): Promise<Lau
     ),
     eventKey: newEventKey(),
   };
+  // Which step failed, for the reason the job keeps.
+  const stage = { name: "recording the instance" };
   try {
-    await prepare(deps, claimed, instance);
+    await prepare(deps, claimed, instance, stage);
   } catch (err) {
     // The instance cannot run this job: give it back and let the job go round again.
     await deps
       .terminate([instanceId])
       .catch((e) => logger.error("terminate failed", { instanceId, error: e }));
-    return await afterFailure(deps, claimed, "runner config", err);
+    return await afterFailure(deps, claimed, stage.name, err);
   }
   try {
     await deps.jobs.transition(claimed.jobId, {
