@@ -1,3 +1,4 @@
+import { createMinHeap } from "./min-heap.ts";
 import type { Rng } from "./prng.ts";
 
 /** How a pool's wait is computed: what a job waits for a hot member, for a cold boot, a refill. */
@@ -54,38 +55,12 @@ export function replay(
   const tickMs = m.reconcileSeconds * 1000;
   let idle = arrivals.length > 0 ? (sizes[bucketOf(arrivals[0]!.at)] ?? 0) : 0;
   const ready: number[] = []; // refills, in launch order (same boot: ready in order)
-  const returns: number[] = []; // min-heap of the times busy members come back
-  const push = (t: number) => {
-    returns.push(t);
-    for (let i = returns.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (returns[p]! <= returns[i]!) break;
-      [returns[p], returns[i]] = [returns[i]!, returns[p]!];
-      i = p;
-    }
-  };
-  const popMin = () => {
-    const top = returns[0]!;
-    const last = returns.pop()!;
-    if (returns.length > 0) {
-      returns[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        let s = i;
-        if (l < returns.length && returns[l]! < returns[s]!) s = l;
-        if (l + 1 < returns.length && returns[l + 1]! < returns[s]!) s = l + 1;
-        if (s === i) break;
-        [returns[s], returns[i]] = [returns[i]!, returns[s]!];
-        i = s;
-      }
-    }
-    return top;
-  };
+  const returns = createMinHeap<number>((a, b) => a < b); // when busy members come back
   let nextTick = arrivals.length > 0 ? Math.floor(arrivals[0]!.at / tickMs) * tickMs : 0;
   const advance = (to: number) => {
     for (;;) {
       const r = ready[0] ?? Number.POSITIVE_INFINITY;
-      const b = returns[0] ?? Number.POSITIVE_INFINITY;
+      const b = returns.peek() ?? Number.POSITIVE_INFINITY;
       const t = Math.min(r, b, nextTick);
       if (t > to) return;
       const want = sizes[bucketOf(t)] ?? 0;
@@ -93,7 +68,7 @@ export function replay(
         ready.shift();
         idle++;
       } else if (t === b) {
-        popMin();
+        returns.pop();
         if (idle + ready.length < want) idle++;
       } else {
         // A pass ends surplus idle members and launches the missing ones.
@@ -105,16 +80,17 @@ export function replay(
   };
   for (const a of arrivals) {
     advance(a.at);
+    const bucket = bucketOf(a.at);
     let wait: number;
     if (idle > 0) {
       idle--;
       wait = m.warmSeconds;
-      push(a.at + wait * 1000 + a.durationMs);
+      returns.push(a.at + wait * 1000 + a.durationMs);
     } else {
       wait = m.warmSeconds + rng.logNormal(m.bootSeconds, m.bootSigma);
-      cold[bucketOf(a.at)]!++;
+      cold[bucket]!++;
     }
-    waits[bucketOf(a.at)]!.push(wait);
+    waits[bucket]!.push(wait);
   }
   for (const w of waits) w.sort((x, y) => x - y);
   return { waits, cold };
