@@ -11,6 +11,7 @@ import {
   Seconds,
   Secret,
   Url,
+  WholeBetween,
 } from "./env-values.ts";
 import { failed, ok, type Result } from "./result.ts";
 
@@ -100,16 +101,7 @@ const EnvSchema = v.object({
   RUNS_FLEET_DASHBOARD_GITHUB_TEAM: v.optional(
     v.pipe(v.string(), v.regex(/^[\w.-]{1,100}$/, "must be a team slug")),
   ),
-  RUNS_FLEET_DASHBOARD_GITHUB_SESSION_MINUTES: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,3}$/, "must be a whole number of minutes, 5–720"),
-      v.transform(Number),
-      v.minValue(5, "must be a whole number of minutes, 5–720"),
-      v.maxValue(720, "must be a whole number of minutes, 5–720"),
-    ),
-    "60",
-  ),
+  RUNS_FLEET_DASHBOARD_GITHUB_SESSION_MINUTES: v.optional(WholeBetween(5, 720, "minutes"), "60"),
   // Also read by the GitHub App's settings; here for where sign-in with GitHub goes.
   RUNS_FLEET_GITHUB_API_URL: v.optional(Url, "https://api.github.com"),
   RUNS_FLEET_GITHUB_SERVER_URL: v.optional(Url),

@@ -31,6 +31,18 @@ export const Count = v.pipe(
   v.transform(Number),
 );
 
+/** A whole number from `min` to `max` of `unit`s, with one message for every way it is wrong. */
+export function WholeBetween(min: number, max: number, unit: string) {
+  const message = `must be a whole number of ${unit}, ${min}–${max}`;
+  return v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, message),
+    v.transform(Number),
+    v.minValue(min, message),
+    v.maxValue(max, message),
+  );
+}
+
 /** An AWS region name. */
 export const Region = v.pipe(
   v.string(),

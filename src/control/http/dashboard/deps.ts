@@ -61,9 +61,9 @@ export interface GitHubSignIn {
   team?: string;
   /**
    * How long a GitHub session lasts before its holder signs in again and membership is checked
-   * again (default 1 h; never longer than the dashboard's session).
+   * again (never longer than the dashboard's session).
    */
-  sessionMs?: number;
+  sessionMs: number;
   /** GitHub's web address (authorize, token exchange), e.g. https://github.com. */
   serverUrl: string;
   /** GitHub's REST API, e.g. https://api.github.com. */

@@ -9,9 +9,6 @@ import { safeBack } from "./ui-actions.ts";
 /** How long a sign-in may take between leaving for GitHub and coming back. */
 const stateTtlMs = 10 * 60 * 1000;
 
-/** How long a GitHub session lasts unless configured (membership is checked again after it). */
-const defaultSessionMs = 60 * 60 * 1000;
-
 const TokenAnswer = v.object({ access_token: v.pipe(v.string(), v.minLength(1)) });
 const UserAnswer = v.object({ login: v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,39}$/)) });
 const MembershipAnswer = v.object({ state: v.string() });
@@ -109,7 +106,7 @@ export function githubSignInRoutes(
     }
     // Membership is checked only here, so a GitHub session is short: someone removed from the
     // organisation or team keeps the dashboard until it ends, then cannot sign in again.
-    const lifeMs = Math.min(o.sessionMs ?? defaultSessionMs, deps.sessions.ttlMs);
+    const lifeMs = Math.min(o.sessionMs, deps.sessions.ttlMs);
     const { value } = await deps.sessions.issue(`github:${outcome.login}`, lifeMs);
     setCookie(c, sessionCookie, value, {
       httpOnly: true,

@@ -22,9 +22,7 @@ export async function listMembers(
         ...(cursor ? { cursor } : {}),
       });
       pages++;
-      // Checked again: the store's filter is what saves reading, this is what decides.
-      for (const i of page.instances)
-        if (i.pool !== null && (pool === undefined || i.pool === pool)) out.push(i);
+      out.push(...page.instances);
       cursor = page.next;
     } while (cursor && pages < pageLimit);
   }
