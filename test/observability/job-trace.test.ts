@@ -5,30 +5,13 @@ import { systemClock } from "../../src/control/adapters/clock.ts";
 import { createDryRunGitHub } from "../../src/control/adapters/local/dry-run-github.ts";
 import { createMemoryMetrics } from "../../src/control/adapters/memory/metrics.ts";
 import { setupTracing } from "../../src/control/entry/otel.ts";
-import type { Compute } from "../../src/control/ports/compute.ts";
 import { EVENT_SIGNATURE_ATTRIBUTE, signEventBody } from "../../src/shared/event-signature.ts";
 import { buildPlane, deliver, workflowJobExample } from "../support/app.ts";
+import { instantCompute } from "../support/compute.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
 import { attributesOf, childrenByName, startReceiver } from "./otlp-receiver.ts";
 
-/** Compute that launches every slot at once (what EC2 does is not this test's subject). */
-const instantCompute: Compute = {
-  launch: async (request) => ({
-    instances: request.slots.map((slot, i) => ({
-      slotId: slot.slotId,
-      instanceId: `i-trace${i}`,
-      instanceType: "c7g.large",
-      market: "spot",
-      az: "us-east-1a",
-      subnetId: "subnet-1",
-    })),
-    errors: [],
-  }),
-  terminate: async () => {},
-  stop: async () => {},
-  start: async () => {},
-  describe: async () => [],
-};
+const compute = instantCompute("i-trace");
 
 let b: Backends;
 beforeAll(async () => {
@@ -47,7 +30,7 @@ describe("one job, one trace", () => {
     const tracing = setupTracing({ endpoint: receiver.url, serviceName: "t", version: "t" });
     try {
       const github = createDryRunGitHub({ clock: systemClock, durationSeconds: 600 });
-      const plane = buildPlane(b, { compute: instantCompute, batchWindowMs: 0, github });
+      const plane = buildPlane(b, { compute, batchWindowMs: 0, github });
       const payload = await workflowJobExample("queued", {
         labels: ["runs-fleet/cpu=2/arch=arm64"],
         jobId: 770001,

@@ -1,28 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/control/adapters/clock.ts";
 import { createMetricsStore } from "../../src/control/adapters/memory/metrics-store.ts";
-import type { Compute } from "../../src/control/ports/compute.ts";
 import { ADMIN_TOKEN, buildPlane, deliver, workflowJobExample } from "../support/app.ts";
+import { instantCompute } from "../support/compute.ts";
 import { type Backends, startBackends } from "../support/control-plane.ts";
 
 const auth = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
-const compute: Compute = {
-  launch: async (r) => ({
-    instances: r.slots.map((s, i) => ({
-      slotId: s.slotId,
-      instanceId: `i-sum${i}`,
-      instanceType: "c7g.large",
-      market: "spot",
-      az: "us-east-1a",
-      subnetId: "subnet-1",
-    })),
-    errors: [],
-  }),
-  terminate: async () => {},
-  stop: async () => {},
-  start: async () => {},
-  describe: async () => [],
-};
+const compute = instantCompute("i-sum");
 
 let b: Backends;
 beforeAll(async () => {
