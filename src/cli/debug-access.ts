@@ -1,6 +1,11 @@
 import { parseArgs } from "node:util";
 import type { CommandResult } from "./explain.ts";
-import { type JobInstance, LookupError, lookupJobInstance } from "./instance-lookup.ts";
+import {
+  adminApiFrom,
+  type JobInstance,
+  LookupError,
+  lookupJobInstance,
+} from "./instance-lookup.ts";
 
 /** What `ssh` and `session` need from outside: the environment, the network, a process runner. */
 export interface AccessDeps {
@@ -77,18 +82,10 @@ export async function accessCommand(
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return fail(`${kind} needs exactly one job id`, 2);
-  const url = values.url ?? deps.env.RUNS_FLEET_URL;
-  const token = values.token ?? deps.env.RUNS_FLEET_ADMIN_TOKEN;
-  if (!url || !token)
-    return fail(
-      "the admin API is needed: set RUNS_FLEET_URL and RUNS_FLEET_ADMIN_TOKEN, or pass --url and --token",
-      2,
-    );
+  const api = adminApiFrom(values, deps.env, deps.fetch);
+  if (typeof api === "string") return fail(api, 2);
   try {
-    const instance = await lookupJobInstance(
-      { url, token, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
-      positionals[0] ?? "",
-    );
+    const instance = await lookupJobInstance(api, positionals[0] ?? "");
     if (!isEc2Id(instance.instanceId)) {
       return fail(
         `instance ${instance.instanceId} is a local-mode process, not an EC2 instance: there is nothing to log in to (its output is in <data dir>/instances/${instance.instanceId}.log)`,

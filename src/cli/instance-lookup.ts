@@ -7,6 +7,22 @@ export interface AdminApi {
   fetch?: typeof fetch;
 }
 
+/**
+ * The admin API from `--url`/`--token`, else `RUNS_FLEET_URL`/`RUNS_FLEET_ADMIN_TOKEN`; a string
+ * saying what to set when either is missing.
+ */
+export function adminApiFrom(
+  flags: { url?: string | undefined; token?: string | undefined },
+  env: Record<string, string | undefined>,
+  fetcher?: typeof fetch,
+): AdminApi | string {
+  const url = flags.url ?? env.RUNS_FLEET_URL;
+  const token = flags.token ?? env.RUNS_FLEET_ADMIN_TOKEN;
+  if (!url || !token)
+    return "the admin API is needed: set RUNS_FLEET_URL and RUNS_FLEET_ADMIN_TOKEN, or pass --url and --token";
+  return { url, token, ...(fetcher ? { fetch: fetcher } : {}) };
+}
+
 /** What the debugging commands need to know of a job's instance. */
 export interface JobInstance {
   jobId: string;

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import * as v from "valibot";
 import type { CommandResult } from "./explain.ts";
+import { adminApiFrom } from "./instance-lookup.ts";
 
 /** What `report cost` needs from outside: the environment and the network. */
 export interface ReportDeps {
@@ -70,13 +71,9 @@ export async function reportCommand(
     return fail(`report needs a kind: "report cost" (got "${positionals.join(" ")}")`, 2);
   if (values.date !== undefined && !isDay(values.date))
     return fail(`--date must be a day written YYYY-MM-DD (got "${values.date}")`, 2);
-  const base = values.url ?? deps.env.RUNS_FLEET_URL;
-  const token = values.token ?? deps.env.RUNS_FLEET_ADMIN_TOKEN;
-  if (!base || !token)
-    return fail(
-      "the admin API is needed: set RUNS_FLEET_URL and RUNS_FLEET_ADMIN_TOKEN, or pass --url and --token",
-      2,
-    );
+  const api = adminApiFrom(values, deps.env, deps.fetch);
+  if (typeof api === "string") return fail(api, 2);
+  const { url: base, token } = api;
   const query = new URLSearchParams({
     ...(values.date ? { date: values.date } : {}),
     ...(values.json ? { format: "json" } : {}),
@@ -84,7 +81,7 @@ export async function reportCommand(
   const url = `${base.replace(/\/+$/, "")}/api/reports/cost${query.size > 0 ? `?${query}` : ""}`;
   let res: Response;
   try {
-    res = await (deps.fetch ?? fetch)(url, { headers: { authorization: `Bearer ${token}` } });
+    res = await (api.fetch ?? fetch)(url, { headers: { authorization: `Bearer ${token}` } });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return fail(`cannot reach the admin API at ${base}: ${why}`);
