@@ -27,6 +27,14 @@ const t0 = Date.UTC(2026, 2, 2, 9);
 const iso = (ms: number) => new Date(ms).toISOString();
 let prefixN = 0;
 
+/** A limit of one instance for `repo`, nothing else limited. */
+const oneForRepo = (repo: string): CapacityLimits => ({
+  repositories: { [repo]: 1 },
+  environments: {},
+  organisations: {},
+  agingMinutes: 10,
+});
+
 function replicas(n: number, limits: CapacityLimits, clock = fixedClock(t0)) {
   return Array.from({ length: n }, () => {
     const client = new DynamoDBClient({
@@ -90,12 +98,7 @@ describe("capacity limits across replicas (dynalite)", () => {
 
   it("gives a freed slot to the waiting job of highest priority, then the oldest", async () => {
     const repo = `org${++prefixN}/app`;
-    const limits: CapacityLimits = {
-      repositories: { [repo]: 1 },
-      environments: {},
-      organisations: {},
-      agingMinutes: 10,
-    };
+    const limits = oneForRepo(repo);
     const clock = fixedClock(t0);
     const [a, c] = replicas(2, limits, clock);
     const spec = (priority: "low" | "normal" | "high") => ({ ...defaultSpec, priority });
@@ -134,31 +137,22 @@ describe("capacity limits across replicas (dynalite)", () => {
     });
     expect((await admitJob(c!.deps, newcomer)).ok).toBe(false);
     // The low job is older but the high one goes first.
-    const low = await jobs.get(`${prefixN}-low`);
-    const claimedLow = await jobs.transition(low!.jobId, {
-      from: "queued",
-      to: "launching",
-      expectedVersion: low!.version,
-    });
-    expect((await admitJob(c!.deps, claimedLow)).ok).toBe(false);
-    const high = await jobs.get(`${prefixN}-high`);
-    const claimedHigh = await jobs.transition(high!.jobId, {
-      from: "queued",
-      to: "launching",
-      expectedVersion: high!.version,
-    });
-    expect((await admitJob(a!.deps, claimedHigh)).ok).toBe(true);
+    const claim = async (jobId: string) => {
+      const job = await jobs.get(jobId);
+      return await jobs.transition(jobId, {
+        from: "queued",
+        to: "launching",
+        expectedVersion: job!.version,
+      });
+    };
+    expect((await admitJob(c!.deps, await claim(`${prefixN}-low`))).ok).toBe(false);
+    expect((await admitJob(a!.deps, await claim(`${prefixN}-high`))).ok).toBe(true);
     for (const r of [a!, c!]) r.client.destroy();
   });
 
   it("ages a waiting low job above a fresh high one, so low never starves", async () => {
     const repo = `org${++prefixN}/app`;
-    const limits: CapacityLimits = {
-      repositories: { [repo]: 1 },
-      environments: {},
-      organisations: {},
-      agingMinutes: 10,
-    };
+    const limits = oneForRepo(repo);
     const clock = fixedClock(t0);
     const [a] = replicas(1, limits, clock);
     const scope = scopesOf({ repo, env: "default" }, limits)[0]!;

@@ -3,23 +3,28 @@ import { createMemoryLockStore } from "../../adapters/memory/lock-store.ts";
 import { createScheduler } from "./scheduler.ts";
 import { schedulingHarness } from "./test-harness.ts";
 
+/** A scheduling harness whose scheduler may keep one instance at a time. */
+function limitedToOne() {
+  const h = schedulingHarness();
+  const limits = {
+    global: 1,
+    environments: {},
+    repositories: {},
+    organisations: {},
+    agingMinutes: 10,
+  };
+  const capacity = {
+    limits,
+    locks: createMemoryLockStore({ clock: h.clock }),
+    jobs: h.deps.jobs,
+    clock: h.clock,
+  };
+  return { h, scheduler: createScheduler({ ...h.deps, capacity }) };
+}
+
 describe("scheduler under a capacity limit", () => {
   it("keeps a job over the limit queued, its reason naming the limit, and retries it in 15 s", async () => {
-    const h = schedulingHarness();
-    const limits = {
-      global: 1,
-      environments: {},
-      repositories: {},
-      organisations: {},
-      agingMinutes: 10,
-    };
-    const capacity = {
-      limits,
-      locks: createMemoryLockStore({ clock: h.clock }),
-      jobs: h.deps.jobs,
-      clock: h.clock,
-    };
-    const scheduler = createScheduler({ ...h.deps, capacity });
+    const { h, scheduler } = limitedToOne();
     const first = await h.addJob({ jobId: "1" });
     const second = await h.addJob({ jobId: "2" });
     expect(await scheduler.handle(await h.receive(first))).toBe("launched");
@@ -32,21 +37,7 @@ describe("scheduler under a capacity limit", () => {
   });
 
   it("launches the waiting job once the running one has finished", async () => {
-    const h = schedulingHarness();
-    const limits = {
-      global: 1,
-      environments: {},
-      repositories: {},
-      organisations: {},
-      agingMinutes: 10,
-    };
-    const capacity = {
-      limits,
-      locks: createMemoryLockStore({ clock: h.clock }),
-      jobs: h.deps.jobs,
-      clock: h.clock,
-    };
-    const scheduler = createScheduler({ ...h.deps, capacity });
+    const { h, scheduler } = limitedToOne();
     await scheduler.handle(await h.receive(await h.addJob({ jobId: "1" })));
     await scheduler.handle(await h.receive(await h.addJob({ jobId: "2" })));
     const done = await h.deps.jobs.get("1");
