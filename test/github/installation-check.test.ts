@@ -43,6 +43,15 @@ describe("GitHub App installation check", () => {
     expect(await h.github.installation(repo)).toBe("not_installed");
   });
 
+  it("answers the launch's check and the calls after it from one look-up", async () => {
+    h = await harness();
+    h.fake.addInstallation({ id: 7, appId: "101", owner: "acme" });
+    h.fake.setJob(repo, 42, "queued");
+    expect(await h.github.installation(repo)).toBe("installed");
+    expect(await h.github.jobStatus({ repo, jobId: "42" })).toBe("queued");
+    expect(h.fake.count("GET", lookUp)).toBe(1);
+  });
+
   it("counts a repository left out of a selected-repositories installation as not installed", async () => {
     h = await harness();
     h.fake.addInstallation({ id: 7, appId: "101", owner: "acme", repos: ["other"] });

@@ -4,8 +4,8 @@ import { FleetError } from "../../domain/errors.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { GitHubConfig } from "./config.ts";
 import { fromGitHubError } from "./errors.ts";
-import { createInstallationCheck, type InstallationCheckTtls } from "./installation-check.ts";
-import { accountKey, createInstallationFinder, type Installation } from "./installations.ts";
+import { createInstallations, type InstallationCheckTtls } from "./installation-check.ts";
+import { accountKey, type Installation } from "./installations.ts";
 import { createAppOctokit } from "./octokit.ts";
 import type { RateLimitTracker } from "./rate-limit.ts";
 import { backoffMs, type RetryPolicy, withJitterMs } from "./retry.ts";
@@ -23,9 +23,7 @@ export interface AppPoolDeps {
   retry: RetryPolicy;
   tokenRefreshMarginMs: number;
   requestTimeoutMs: number;
-  /** How long an installation look-up is trusted. */
-  discoveryTtlMs: number;
-  /** How long the installation check trusts its answers. */
+  /** How long an installation look-up is trusted (installed, and not). */
   installationTtls: InstallationCheckTtls;
 }
 
@@ -76,14 +74,7 @@ export function createAppPool(deps: AppPoolDeps) {
     return octokit;
   };
 
-  const installations = createInstallationFinder({
-    config: deps.config,
-    clock: deps.clock,
-    ttlMs: deps.discoveryTtlMs,
-    appClient: (appId) => client(appId),
-  });
-
-  const check = createInstallationCheck({
+  const installations = createInstallations({
     config: deps.config,
     clock: deps.clock,
     ttls: deps.installationTtls,
@@ -108,7 +99,7 @@ export function createAppPool(deps: AppPoolDeps) {
 
   return {
     /** Whether a configured App is installed where `repo` lives (cached). */
-    installationState: (repo: string) => check.state(repo),
+    installationState: (repo: string) => installations.state(repo),
     /**
      * Runs `call` with a client for an installation that can act on `target.repo`; retries
      * retryable failures a few times (backoff with jitter; a limit's own wait when it names one).
@@ -149,7 +140,6 @@ export function createAppPool(deps: AppPoolDeps) {
           // A lost installation may have been replaced (re-installed App): look again next time.
           if (error.code === "github.installation_unavailable") {
             installations.forget(target.repo);
-            check.forget(target.repo);
           }
           if (error.code === "throttled" && error.retryAfterMs !== undefined) {
             deps.tracker.block(chosen, deps.clock.now() + error.retryAfterMs);

@@ -29,9 +29,7 @@ export interface GitHubAppDeps {
   tokenRefreshMarginMs?: number;
   /** Abort a GitHub request after this long (default ten seconds). */
   requestTimeoutMs?: number;
-  /** Trust an installation look-up this long (default one hour). */
-  discoveryTtlMs?: number;
-  /** How long the installation check trusts "installed" and "not installed" (10 min, 1 min). */
+  /** How long an installation look-up trusts "installed" and "not installed" (10 min, 1 min). */
   installationTtls?: Partial<InstallationCheckTtls>;
 }
 
@@ -50,7 +48,6 @@ export function createGitHubApp(deps: GitHubAppDeps): GitHub & GitHubCommits {
     retry: { ...defaultRetryPolicy, ...deps.retry },
     tokenRefreshMarginMs: deps.tokenRefreshMarginMs ?? defaultTokenRefreshMarginMs,
     requestTimeoutMs: deps.requestTimeoutMs ?? 10_000,
-    discoveryTtlMs: deps.discoveryTtlMs ?? 60 * 60_000,
     installationTtls: { ...defaultInstallationCheckTtls, ...deps.installationTtls },
   });
   const createRunnerConfig = createRunnerConfigs({
