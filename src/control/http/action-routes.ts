@@ -7,12 +7,9 @@ import type { AdminActions } from "../services/admin/actions.ts";
 import type { ActionContext } from "../services/admin/audit.ts";
 import { jobView } from "./admin.ts";
 import { instanceView } from "./fleet-routes.ts";
+import { InstanceIdParam, pageQuery } from "./query.ts";
 
 const JobId = v.pipe(v.string(), v.regex(/^\d{1,20}$/, "must be a GitHub job id (digits)"));
-const InstanceId = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "is not an instance id"),
-);
 const PoolName = v.pipe(v.string(), v.regex(poolNamePattern, "is not a pool name"));
 const size = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000));
 const ResizeBody = v.strictObject({
@@ -20,19 +17,7 @@ const ResizeBody = v.strictObject({
   stopped: size,
   minutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 24 * 60)),
 });
-const AuditQuery = v.object({
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, "must be a whole number"),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(500),
-    ),
-    "100",
-  ),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(2048))),
-});
+const AuditQuery = v.object(pageQuery(500));
 
 function parsed<T extends v.GenericSchema>(schema: T, input: unknown, what: string) {
   const out = v.safeParse(schema, input);
@@ -63,7 +48,7 @@ export function actionRoutes(deps: { actions: AdminActions; audit: AuditStore })
     return c.json({ jobId: id, github: await actions.retryJob(actionContext(c), id) }, 202);
   });
   app.post("/api/instances/:instanceId/terminate", async (c) => {
-    const id = parsed(InstanceId, c.req.param("instanceId"), "instanceId");
+    const id = parsed(InstanceIdParam, c.req.param("instanceId"), "instanceId");
     return c.json(instanceView(await actions.terminateInstance(actionContext(c), id)));
   });
   app.post("/api/dlq/redrive", async (c) => {

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import { type Job, JobStatusSchema } from "../domain/job.ts";
 import type { JobStore } from "../ports/job-store.ts";
+import { pageQuery } from "./query.ts";
 import { timingSafeEqual } from "./signature.ts";
 
 /** `<scheme> <credentials>`, the scheme a token (RFC 9110 §11.4), one or more spaces between. */
@@ -57,17 +58,7 @@ export function jobView(job: Job) {
 
 const ListQuery = v.object({
   status: v.optional(JobStatusSchema),
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, "must be a whole number"),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(1000),
-    ),
-    "100",
-  ),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+  ...pageQuery(1000),
 });
 
 /** `GET /api/jobs`, `GET /api/jobs/:jobId`. */

@@ -8,6 +8,7 @@ import { type Instance, InstanceStateSchema } from "../domain/instance.ts";
 import type { InstanceStore } from "../ports/instance-store.ts";
 import type { AdminActions } from "../services/admin/actions.ts";
 import type { CircuitService } from "../services/common/circuits.ts";
+import { InstanceIdParam, pageQuery } from "./query.ts";
 
 /** What the admin API shows of an instance. */
 export function instanceView(i: Instance) {
@@ -45,25 +46,7 @@ export function circuitView(c: CircuitState) {
   };
 }
 
-const Limit = v.optional(
-  v.pipe(
-    v.string(),
-    v.regex(/^\d+$/, "must be a whole number"),
-    v.transform(Number),
-    v.minValue(1),
-    v.maxValue(1000),
-  ),
-  "100",
-);
-const InstanceQuery = v.object({
-  state: v.optional(InstanceStateSchema),
-  limit: Limit,
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(2048))),
-});
-const InstanceId = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "is not an instance id"),
-);
+const InstanceQuery = v.object({ state: v.optional(InstanceStateSchema), ...pageQuery(1000) });
 // EC2's names are short (`u7in-32tb.224xlarge` is among the longest); the bound keeps any
 // string that reaches the circuits table well inside a key.
 // A circuit key: a type (home region), `<type>@<region>`, or `region:<region>` (docs/regions.md).
@@ -111,7 +94,7 @@ export function fleetRoutes(deps: {
     });
   });
   app.get("/api/instances/:instanceId", async (c) => {
-    const id = parseOr400(InstanceId, c.req.param("instanceId"), "instanceId");
+    const id = parseOr400(InstanceIdParam, c.req.param("instanceId"), "instanceId");
     const instance = await deps.instances.get(id);
     if (!instance) throw new HTTPException(404, { message: `instance ${id} not found` });
     return c.json(instanceView(instance));
