@@ -1,6 +1,7 @@
 import type { Instance, InstancePatch } from "../../domain/instance.ts";
+import type { Placement } from "../../domain/placement.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { Compute } from "../../ports/compute.ts";
+import type { Compute, LaunchedInstance } from "../../ports/compute.ts";
 import type { InstanceStore } from "../../ports/instance-store.ts";
 import { retryOnConflict } from "./conflicts.ts";
 import { iso } from "./time.ts";
@@ -38,4 +39,32 @@ export async function endInstance(
       ? null
       : { state: "terminated", terminatedAt: iso(deps.clock.now()), reason },
   );
+}
+
+/**
+ * The instances-table record of an instance just launched where `placement` says, pending and
+ * never heard from; `own` sets what belongs to this launch (its job or pool, reason, price…).
+ */
+export function launchedRecord(
+  launched: LaunchedInstance,
+  placement: Pick<Placement, "region" | "env">,
+  now: string,
+  own: Pick<Instance, "jobId" | "pool" | "reason" | "usdPerHour"> & Partial<Instance>,
+): Instance {
+  return {
+    instanceId: launched.instanceId,
+    instanceType: launched.instanceType,
+    market: launched.market,
+    region: placement.region,
+    az: launched.az,
+    env: placement.env,
+    state: "pending",
+    launchedAt: now,
+    updatedAt: now,
+    lastHeartbeatAt: null,
+    startedAt: null,
+    terminatedAt: null,
+    version: 1,
+    ...own,
+  };
 }

@@ -3,6 +3,7 @@ import { explainLabels } from "../../domain/labels-explain.ts";
 import { FleetTag } from "../../domain/launch-slot.ts";
 import { type Placement, place, placementKeyOf } from "../../domain/placement.ts";
 import { type PoolDefinition, poolLabel } from "../../domain/pool-config.ts";
+import { launchedRecord } from "../common/instances.ts";
 import { iso } from "../common/time.ts";
 import type { PoolDeps } from "./deps.ts";
 
@@ -59,26 +60,15 @@ export async function launchMembers(
   for (const launched of result.instances) {
     const now = iso(deps.clock.now());
     // No job yet: the agent waits in standby until a claim gives it a runner config.
-    await deps.instances.create({
-      instanceId: launched.instanceId,
-      jobId: null,
-      pool: pool.name,
-      instanceType: launched.instanceType,
-      market: launched.market,
-      region: placement.region,
-      az: launched.az,
-      env: placement.env,
-      state: "pending",
-      reason: `pool ${pool.name}: member`,
-      launchedAt: now,
-      updatedAt: now,
-      lastHeartbeatAt: null,
-      startedAt: null,
-      terminatedAt: null,
-      eventKey: newEventKey(),
-      usdPerHour: null,
-      version: 1,
-    });
+    await deps.instances.create(
+      launchedRecord(launched, placement, now, {
+        jobId: null,
+        pool: pool.name,
+        reason: `pool ${pool.name}: member`,
+        usdPerHour: null,
+        eventKey: newEventKey(),
+      }),
+    );
     ids.push(launched.instanceId);
   }
   deps.metrics.count("PoolMembersLaunched", ids.length, { pool: pool.name });

@@ -15,6 +15,7 @@ import type { JobStore } from "../../ports/job-store.ts";
 import type { Metrics } from "../../ports/metrics.ts";
 import type { RunnerConfigStore } from "../../ports/runner-config-store.ts";
 import type { SpotPrices } from "../../ports/spot-prices.ts";
+import { launchedRecord } from "../common/instances.ts";
 import { iso } from "../common/time.ts";
 import { annotate, withSpan } from "../common/tracing.ts";
 import type { Assignment } from "../pools/assign.ts";
@@ -115,27 +116,14 @@ function instanceRecord(
   now: string,
   usdPerHour: number | null,
 ): Instance {
-  return {
-    instanceId: launched.instanceId,
+  return launchedRecord(launched, placement, now, {
     jobId: job.jobId,
     pool: placement.pool,
-    instanceType: launched.instanceType,
-    market: launched.market,
-    region: placement.region,
-    az: launched.az,
-    env: placement.env,
-    state: "pending",
     reason: placement.onDemandReason ? `on-demand: ${placement.onDemandReason}` : null,
-    launchedAt: now,
-    updatedAt: now,
-    lastHeartbeatAt: null,
-    startedAt: null,
-    terminatedAt: null,
     usdPerHour,
     // The job's trace rides on the instance: its events join that trace without a job read.
     traceparent: job.traceparent ?? null,
-    version: 1,
-  };
+  });
 }
 
 /**
