@@ -4,28 +4,19 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import * as v from "valibot";
 import type {
   AppCredentialsStore,
   SavedAppCredentials,
   SavedAppSource,
   StoredApp,
 } from "../../ports/app-manifest.ts";
+import { parseSavedApp, type SavedApp } from "../github/saved-app.ts";
 import { fromAwsError } from "./aws-errors.ts";
 
 /** The secret a stack's control plane keeps its GitHub App in: `<prefix>github-app`. */
 export function appSecretName(prefix: string): string {
   return `${prefix}github-app`;
 }
-
-const Stored = v.object({
-  appId: v.string(),
-  slug: v.string(),
-  htmlUrl: v.string(),
-  savedAt: v.string(),
-  privateKey: v.string(),
-  webhookSecret: v.string(),
-});
 
 const location = "Secrets Manager";
 
@@ -43,7 +34,7 @@ export function createSecretsAppCredentialsStore(o: {
   client: SecretsManagerClient;
   name: string;
 }): AppCredentialsStore & SavedAppSource {
-  const read = async (): Promise<v.InferOutput<typeof Stored> | null> => {
+  const read = async (): Promise<SavedApp | null> => {
     let text: string | undefined;
     try {
       ({ SecretString: text } = await o.client.send(
@@ -53,16 +44,7 @@ export function createSecretsAppCredentialsStore(o: {
       if (errorName(err) === "ResourceNotFoundException") return null;
       throw fromAwsError(err, `reading secret ${o.name}`);
     }
-    if (text === undefined) return null;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return null;
-    }
-    // A secret of another shape is not an App this store saved; it is ignored, not trusted.
-    const parsed = v.safeParse(Stored, raw);
-    return parsed.success ? parsed.output : null;
+    return text === undefined ? null : parseSavedApp(text);
   };
   return {
     async save(app, savedAt): Promise<StoredApp> {

@@ -1,16 +1,7 @@
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import * as v from "valibot";
 import type { AppCredentialsStore, SavedAppSource } from "../../ports/app-manifest.ts";
-
-const Stored = v.object({
-  appId: v.string(),
-  slug: v.string(),
-  htmlUrl: v.string(),
-  savedAt: v.string(),
-  privateKey: v.string(),
-  webhookSecret: v.string(),
-});
+import { parseSavedApp } from "../github/saved-app.ts";
 
 /** The file local mode keeps a GitHub App made from the browser in (mode 0600). */
 export const appFileName = "github-app.json";
@@ -27,14 +18,7 @@ export function createFileAppCredentialsStore(o: {
     } catch {
       return null;
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return null;
-    }
-    const parsed = v.safeParse(Stored, raw);
-    return parsed.success ? parsed.output : null;
+    return parseSavedApp(text);
   };
   return {
     async save(app, savedAt) {
