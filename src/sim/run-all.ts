@@ -38,7 +38,13 @@ export async function inWorkers(jobs: readonly PolicyJob[], threads: number): Pr
         const onMessage = (value: T) => settle(() => resolve(value));
         const onError = (err: Error) => settle(() => reject(err));
         const onExit = (code: number) =>
-          settle(() => reject(new Error(`a simulation worker ended early (exit code ${code})`)));
+          settle(() =>
+            reject(
+              new Error(
+                `a simulation worker ended early (exit code ${code}); run again with --threads 1 to see why in this process`,
+              ),
+            ),
+          );
         worker.on("message", onMessage).on("error", onError).on("exit", onExit);
       });
     try {
