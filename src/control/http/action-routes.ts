@@ -7,7 +7,7 @@ import type { AdminActions } from "../services/admin/actions.ts";
 import type { ActionContext } from "../services/admin/audit.ts";
 import { jobView } from "./admin.ts";
 import { instanceView } from "./fleet-routes.ts";
-import { InstanceIdParam, pageQuery } from "./query.ts";
+import { InstanceIdParam, pageQuery, parseOr400 } from "./query.ts";
 
 const JobId = v.pipe(v.string(), v.regex(/^\d{1,20}$/, "must be a GitHub job id (digits)"));
 const PoolName = v.pipe(v.string(), v.regex(poolNamePattern, "is not a pool name"));
@@ -18,12 +18,6 @@ const ResizeBody = v.strictObject({
   minutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 24 * 60)),
 });
 const AuditQuery = v.object(pageQuery(500));
-
-function parsed<T extends v.GenericSchema>(schema: T, input: unknown, what: string) {
-  const out = v.safeParse(schema, input);
-  if (!out.success) throw new HTTPException(400, { message: `${what} ${v.summarize(out.issues)}` });
-  return out.output as v.InferOutput<T>;
-}
 
 /** Who is acting, as the admin guard in front of `/api/*` recorded it. */
 export function actionContext(c: Context): ActionContext {
@@ -40,15 +34,15 @@ export function actionRoutes(deps: { actions: AdminActions; audit: AuditStore })
   const app = new Hono();
   const { actions } = deps;
   app.post("/api/jobs/:jobId/cancel", async (c) => {
-    const id = parsed(JobId, c.req.param("jobId"), "jobId");
+    const id = parseOr400(JobId, c.req.param("jobId"), "jobId");
     return c.json(jobView(await actions.cancelJob(actionContext(c), id)));
   });
   app.post("/api/jobs/:jobId/retry", async (c) => {
-    const id = parsed(JobId, c.req.param("jobId"), "jobId");
+    const id = parseOr400(JobId, c.req.param("jobId"), "jobId");
     return c.json({ jobId: id, github: await actions.retryJob(actionContext(c), id) }, 202);
   });
   app.post("/api/instances/:instanceId/terminate", async (c) => {
-    const id = parsed(InstanceIdParam, c.req.param("instanceId"), "instanceId");
+    const id = parseOr400(InstanceIdParam, c.req.param("instanceId"), "instanceId");
     return c.json(instanceView(await actions.terminateInstance(actionContext(c), id)));
   });
   app.post("/api/dlq/redrive", async (c) => {
@@ -56,11 +50,11 @@ export function actionRoutes(deps: { actions: AdminActions; audit: AuditStore })
     return c.json({ ran: out.ran, report: out.report ?? null });
   });
   app.post("/api/pools/:name/resize", async (c) => {
-    const name = parsed(PoolName, c.req.param("name"), "name");
+    const name = parseOr400(PoolName, c.req.param("name"), "name");
     const body = await c.req.json().catch(() => {
       throw new HTTPException(400, { message: "body must be JSON" });
     });
-    const size = parsed(ResizeBody, body, "invalid body:");
+    const size = parseOr400(ResizeBody, body, "invalid body:");
     return c.json(await actions.resizePool(actionContext(c), name, size));
   });
   for (const [action, paused] of [
@@ -68,12 +62,12 @@ export function actionRoutes(deps: { actions: AdminActions; audit: AuditStore })
     ["resume", false],
   ] as const) {
     app.post(`/api/pools/:name/${action}`, async (c) => {
-      const name = parsed(PoolName, c.req.param("name"), "name");
+      const name = parseOr400(PoolName, c.req.param("name"), "name");
       return c.json(await actions.pausePool(actionContext(c), name, paused));
     });
   }
   app.get("/api/audit", async (c) => {
-    const q = parsed(AuditQuery, c.req.query(), "invalid query:");
+    const q = parseOr400(AuditQuery, c.req.query(), "invalid query:");
     const page = await deps.audit.list({
       limit: q.limit,
       ...(q.cursor ? { cursor: q.cursor } : {}),

@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import { type Job, JobStatusSchema } from "../domain/job.ts";
 import type { JobStore } from "../ports/job-store.ts";
-import { pageQuery } from "./query.ts";
+import { pageQuery, parseOr400 } from "./query.ts";
 import { timingSafeEqual } from "./signature.ts";
 
 /** `<scheme> <credentials>`, the scheme a token (RFC 9110 §11.4), one or more spaces between. */
@@ -73,10 +73,7 @@ export function jobRoutes(deps: { jobs: JobStore }) {
     return c.json(jobView(job));
   });
   app.get("/api/jobs", async (c) => {
-    const parsed = v.safeParse(ListQuery, c.req.query());
-    if (!parsed.success)
-      throw new HTTPException(400, { message: `invalid query: ${v.summarize(parsed.issues)}` });
-    const { status, limit, cursor } = parsed.output;
+    const { status, limit, cursor } = parseOr400(ListQuery, c.req.query(), "invalid query:");
     const page = await deps.jobs.list({
       limit,
       ...(status ? { status } : {}),

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import type { CostReports } from "../services/cost/cost-reports.ts";
 import { datePattern } from "../services/cost/report-day.ts";
+import { parseOr400 } from "./query.ts";
 
 const Query = v.object({
   date: v.optional(v.pipe(v.string(), v.regex(datePattern, "must be YYYY-MM-DD"))),
@@ -19,18 +20,16 @@ const isRealDate = (date: string) => new Date(`${date}T00:00:00Z`).toISOString()
 export function costRoutes(deps: { reports: CostReports }) {
   const app = new Hono();
   app.get("/api/reports/cost", async (c) => {
-    const parsed = v.safeParse(Query, c.req.query());
-    if (!parsed.success)
-      throw new HTTPException(400, { message: `query ${v.summarize(parsed.issues)}` });
+    const query = parseOr400(Query, c.req.query(), "query");
     const today = deps.reports.today();
-    const date = parsed.output.date ?? today;
+    const date = query.date ?? today;
     if (!isRealDate(date)) throw new HTTPException(400, { message: `date ${date} does not exist` });
     if (date > today)
       throw new HTTPException(400, {
         message: `date ${date} is in the future (today is ${today})`,
       });
     const report = await deps.reports.build(date);
-    if (parsed.output.format === "json")
+    if (query.format === "json")
       return c.json({ date, summary: report.summary, day: report.day, markdown: report.markdown });
     return c.body(report.markdown, 200, { "content-type": "text/markdown; charset=utf-8" });
   });

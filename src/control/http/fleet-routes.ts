@@ -8,7 +8,7 @@ import { type Instance, InstanceStateSchema } from "../domain/instance.ts";
 import type { InstanceStore } from "../ports/instance-store.ts";
 import type { AdminActions } from "../services/admin/actions.ts";
 import type { CircuitService } from "../services/common/circuits.ts";
-import { InstanceIdParam, pageQuery } from "./query.ts";
+import { InstanceIdParam, pageQuery, parseOr400 } from "./query.ts";
 
 /** What the admin API shows of an instance. */
 export function instanceView(i: Instance) {
@@ -58,17 +58,6 @@ const InstanceType = v.pipe(
     "is not an instance type (like c7g.large, c7g.large@eu-west-1) or region:<region>",
   ),
 );
-
-function parseOr400<T extends v.GenericSchema>(
-  schema: T,
-  input: unknown,
-  what: string,
-): v.InferOutput<T> {
-  const parsed = v.safeParse(schema, input);
-  if (!parsed.success)
-    throw new HTTPException(400, { message: `${what} ${v.summarize(parsed.issues)}` });
-  return parsed.output;
-}
 
 /** `GET /api/instances[/:id]`, `GET /api/circuits`, `POST /api/circuits/:instanceType/reset`. */
 export function fleetRoutes(deps: {

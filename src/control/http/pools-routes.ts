@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import { poolNamePattern } from "../domain/pool-config.ts";
 import type { PoolManager } from "../services/pools/pool-manager.ts";
+import { parseOr400 } from "./query.ts";
 
 const PoolName = v.pipe(v.string(), v.regex(poolNamePattern, "is not a pool name"));
 const size = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000));
@@ -12,13 +13,6 @@ const ResizeBody = v.strictObject({
   /** How long the override lasts; schedules and base sizes apply again afterwards. */
   minutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 24 * 60)),
 });
-
-function parseOr400<T extends v.GenericSchema>(schema: T, input: unknown, what: string) {
-  const parsed = v.safeParse(schema, input);
-  if (!parsed.success)
-    throw new HTTPException(400, { message: `${what} ${v.summarize(parsed.issues)}` });
-  return parsed.output as v.InferOutput<T>;
-}
 
 /** `GET /api/pools`, `POST /api/pools/:name/resize`, `POST /api/pools/:name/pause|resume`. */
 export function poolsRoutes(pools: Pick<PoolManager, "statuses" | "resize" | "setPaused">) {

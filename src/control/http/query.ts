@@ -1,4 +1,17 @@
+import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
+
+/** `input` read by `schema`, or a 400 naming `what` and everything wrong with it. */
+export function parseOr400<T extends v.GenericSchema>(
+  schema: T,
+  input: unknown,
+  what: string,
+): v.InferOutput<T> {
+  const parsed = v.safeParse(schema, input);
+  if (!parsed.success)
+    throw new HTTPException(400, { message: `${what} ${v.summarize(parsed.issues)}` });
+  return parsed.output;
+}
 
 /** The `limit` (1–`max`, default 100) and opaque `cursor` of a paged listing's query string. */
 export function pageQuery(max: number) {
